@@ -1,0 +1,77 @@
+"""Strategiekarte: entry point. Login gate and navigation by role; the pages live in pages/."""
+from __future__ import annotations
+
+import streamlit as st
+
+from components import session
+from components.layout import apply_style, sidebar_footer
+
+st.set_page_config(page_title="Strategiekarte", page_icon=":material/map:", layout="wide")
+apply_style()
+
+session.restore_from_cookie()
+session.check_session()
+if "demo" in st.query_params and not session.current_user() and session.demo_id():
+    st.session_state["sk_guest"] = session.demo_id()  # a shared demo link opens the demo for anyone
+ctx = session.context()
+
+
+def page(path: str, title: str, icon: str, default: bool = False):
+    return st.Page(path, title=title, icon=icon, default=default)
+
+
+DASHBOARD = [
+    page("pages/uebersicht.py", "Übersicht", ":material/dashboard:"),
+    page("pages/karte.py", "Karte", ":material/map:"),
+    page("pages/sozialraeume.py", "Sozialräume", ":material/compare_arrows:"),
+    page("pages/entwicklung.py", "Entwicklung", ":material/trending_up:"),
+    page("pages/leistungen.py", "Leistungen", ":material/category:"),
+    page("pages/ressourcen.py", "Ressourcen", ":material/euro:"),
+]
+WAECHTERAMT = [
+    page("pages/gefaehrdung.py", "Gefährdungseinschätzungen", ":material/shield:"),
+    page("pages/inobhutnahmen.py", "Inobhutnahmen", ":material/home:"),
+]
+INFO = [
+    page("pages/datenqualitaet.py", "Datenqualität", ":material/fact_check:"),
+    page("pages/impressum.py", "Impressum", ":material/info:"),
+    page("pages/datenschutz.py", "Datenschutz", ":material/policy:"),
+]
+
+role = ctx.role
+if role in ("admin", "member"):
+    DASHBOARD[0] = page("pages/uebersicht.py", "Übersicht", ":material/dashboard:", default=True)
+    nav = {"HzE-Strategiekarte": DASHBOARD, "Wächteramt": WAECHTERAMT}
+    if role == "admin":
+        nav["Daten"] = [page("pages/hochladen.py", "Daten hochladen", ":material/upload:"), INFO[0]]
+        nav["Verwaltung"] = [page("pages/verwaltung.py", "Verwaltung", ":material/settings:")] + INFO[1:]
+    else:
+        nav["Daten"] = INFO
+elif role == "coordinator":
+    nav = {"Programm": [page("pages/programm.py", "Programmübersicht", ":material/groups:", default=True),
+                        page("pages/vergleich.py", "Vergleich", ":material/leaderboard:")],
+           "Info": INFO[1:]}
+    if ctx.tenant is not None:  # the coordinator is looking at the demo
+        nav["Demo"] = DASHBOARD + WAECHTERAMT
+elif ctx.tenant is not None:  # guest in the demo municipality
+    DASHBOARD[0] = page("pages/uebersicht.py", "Übersicht", ":material/dashboard:", default=True)
+    nav = {"Demo: HzE-Strategiekarte": DASHBOARD, "Demo: Wächteramt": WAECHTERAMT,
+           "Mehr": [INFO[0], page("pages/anmelden.py", "Anmelden", ":material/login:")] + INFO[1:]}
+else:
+    first = "start"
+    if "einladung" in st.query_params:
+        first = "einladung"
+    elif "passwort" in st.query_params:
+        first = "passwort"
+    guest = [("start", "Start", ":material/home:"), ("anmelden", "Anmelden", ":material/login:"),
+             ("registrieren", "Jugendamt registrieren", ":material/how_to_reg:"),
+             ("einladung", "Einladung annehmen", ":material/mail:"), ("passwort", "Neues Passwort", ":material/key:")]
+    nav = {"": [page(f"pages/{name}.py", title, icon, default=name == first) for name, title, icon in guest]
+           + INFO[1:]}
+
+sidebar_footer(ctx)
+current = st.navigation(nav, expanded=True)
+goto = st.session_state.pop("sk_goto", None)  # after login or sign-up: land on the tenant's start page
+if goto:
+    st.switch_page(goto)
+current.run()

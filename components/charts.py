@@ -1,0 +1,436 @@
+"""Charts as plotly figures, built by pure functions from the tidy indicator frame (cli.md columns
+`jahr, sozialraum_id, sozialraum, indikator, wert, zaehler, nenner, einheit, unterdrueckt`) or a breakdown frame
+(`jahr, sozialraum_id, sozialraum, kategorie_code, kategorie, anzahl, anteil`).
+
+Every figure carries the shared template (German separators), a title saying what is counted, per what, where and
+for which year(s), axis titles with units, German hover texts (numbers formatted here, rounded half away from
+zero), a source line (annotation named "quelle") and, where values are suppressed or missing, a footnote
+(annotation named "fussnote"). Names from uploads are HTML-escaped before they reach any text plotly renders.
+
+`render_chart` is the only Streamlit call in this module.
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components.theme import (
+    CATEGORICAL,
+    HIGHLIGHT_COLOR,
+    NO_DATA,
+    NO_DATA_FOOTNOTE,
+    REFERENCE_COLOR,
+    SUPPRESSED_FOOTNOTE,
+    TEMPLATE,
+    axis_title,
+    category_color,
+    category_pattern,
+    chart_title,
+    decimals_for,
+    esc,
+    fmt_de,
+    fmt_value,
+    is_missing,
+    plotly_config,
+)
+from data_models.schema import GESAMT, GESAMT_NAME, OHNE
+
+DASHES = ["solid", "dot", "dash", "longdash", "dashdot"]
+SIZE_NOTE = "Punktgröße: Einwohner unter 21"
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None for every kind of missing value."""
+    if frame is None or len(frame) == 0:
+        return []
+    obj = frame.astype(object)
+    return obj.where(frame.notna(), None).to_dict("records")
+
+
+def _suppressed(row: dict) -> bool:
+    v = row.get("unterdrueckt")
+    return bool(v) if not is_missing(v) else False
+
+
+def _num(v) -> float | None:
+    return None if is_missing(v) else float(v)
+
+
+def _single_indicator(frame: pd.DataFrame) -> None:
+    if "indikator" in frame.columns and frame["indikator"].nunique(dropna=True) > 1:
+        raise ValueError("the frame holds more than one indicator; filter it first")
+
+
+def _hover(name: str, year, value_text: str, row: dict | None = None) -> str:
+    """German hover text; `name` is escaped here."""
+    lines = [f"<b>{esc(name)}</b>", f"{year}: {esc(value_text)}"]
+    if row is not None and not _suppressed(row):
+        z, n = row.get("zaehler"), row.get("nenner")
+        if not is_missing(n):
+            zt = fmt_de(z, _count_decimals(z)) if not is_missing(z) else NO_DATA
+            lines.append(f"Zähler: {zt} · Nenner: {fmt_de(n, _count_decimals(n))}")
+    return "<br>".join(lines)
+
+
+def _count_decimals(v) -> int:
+    """Whole numbers without decimals (counts), others (e.g. EUR, months) with one."""
+    try:
+        return 0 if float(v).is_integer() else 1
+    except (TypeError, ValueError):
+        return 0
+
+
+def _notes(rows: Iterable[dict], value_col: str = "wert") -> list[str]:
+    rows = list(rows)
+    notes = []
+    if any(_suppressed(r) for r in rows):
+        notes.append(SUPPRESSED_FOOTNOTE)
+    if any(is_missing(r.get(value_col)) and not _suppressed(r) for r in rows):
+        notes.append(NO_DATA_FOOTNOTE)
+    return notes
+
+
+def _finish(fig: go.Figure, title: str, source: str | None, notes: Sequence[str] = (), *,
+            height: int | None = None) -> go.Figure:
+    """Template, title, source line and footnotes (below the plot area)."""
+    lines = [esc(n) for n in notes]
+    if source:
+        fig.add_annotation(
+            name="quelle", text=esc(source), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+            yshift=-62, showarrow=False, align="left", font=dict(size=11, color="#555555"),
+        )
+    if lines:
+        fig.add_annotation(
+            name="fussnote", text="<br>".join(_wrap(t) for t in lines), xref="paper", yref="paper", x=0, y=0,
+            xanchor="left", yanchor="top", yshift=-80, showarrow=False, align="left",
+            font=dict(size=11, color="#555555"),
+        )
+    n_lines = sum(_wrap(t).count("<br>") + 1 for t in lines)
+    layout = dict(
+        template=TEMPLATE,
+        separators=",.",
+        title=dict(text=title),
+        margin=dict(b=90 + 16 * n_lines),
+    )
+    if height:
+        layout["height"] = height
+    fig.update_layout(**layout)
+    return fig
+
+
+def _wrap(text: str, width: int = 110) -> str:
+    """Break long footnotes into lines (plotly annotations do not wrap)."""
+    words, lines, cur = text.split(" "), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}" if cur else w
+    if cur:
+        lines.append(cur)
+    return "<br>".join(lines)
+
+
+def _year_axis(years: Sequence[int]) -> dict:
+    """Years as plain text ticks (no "2.023" from the thousands separator)."""
+    ys = sorted({int(y) for y in years})
+    return dict(title=dict(text="Jahr"), tickmode="array", tickvals=ys, ticktext=[str(y) for y in ys],
+                range=[ys[0] - 0.5, ys[-1] + 0.5] if ys else None)
+
+
+def _unique_labels(rows: list[dict], name_col: str = "sozialraum", id_col: str = "sozialraum_id") -> dict:
+    """id -> display name; duplicate names get their id appended."""
+    names: dict = {}
+    for r in rows:
+        names.setdefault(r.get(id_col), str(r.get(name_col) or r.get(id_col) or ""))
+    counts: dict[str, int] = {}
+    for n in names.values():
+        counts[n] = counts.get(n, 0) + 1
+    return {k: (f"{n} ({k})" if counts[n] > 1 else n) for k, n in names.items()}
+
+
+# --- trend --------------------------------------------------------------------------------------------
+def trend_chart(frame: pd.DataFrame, indicator_label: str, unit: str | None, *, source: str | None = None,
+                series: str = "sozialraum_id", name_col: str = "sozialraum", value_col: str = "wert",
+                decimals: int | None = None, where: str | None = None, include_ohne: bool = False,
+                highlight: str | None = None, title: str | None = None) -> go.Figure:
+    """Lines over the years, one per Sozialraum (or per segment: `series="kategorie_code", name_col="kategorie",
+    value_col="anzahl"`). `GESAMT` is drawn as a black dashed reference line. Missing and suppressed values are
+    gaps (with a footnote). `highlight` (a series key) is drawn thicker."""
+    _single_indicator(frame)
+    dec = decimals_for(unit) if decimals is None else decimals
+    rows = [r for r in _records(frame) if include_ohne or r.get(series) != OHNE]
+    years = sorted({int(r["jahr"]) for r in rows if not is_missing(r.get("jahr"))})
+    labels = _unique_labels(rows, name_col, series)
+    fig = go.Figure()
+    keys = [k for k in labels if k != GESAMT]
+    if GESAMT in labels:
+        keys = [GESAMT] + keys
+    i = 0
+    for key in keys:
+        pts = sorted((r for r in rows if r.get(series) == key), key=lambda r: int(r["jahr"]))
+        name = GESAMT_NAME if key == GESAMT else labels[key]
+        ys, hover = [], []
+        for r in pts:
+            v = None if _suppressed(r) else _num(r.get(value_col))
+            ys.append(v)
+            hover.append(_hover(name, int(r["jahr"]), fmt_value(v, dec, suppressed=_suppressed(r), unit=unit), r))
+        if key == GESAMT:
+            line = dict(color=REFERENCE_COLOR, width=3, dash="dash")
+        else:
+            line = dict(color=category_color(i), width=3.5 if key == highlight else 2,
+                        dash=DASHES[(i // len(CATEGORICAL)) % len(DASHES)])
+            i += 1
+        fig.add_trace(go.Scatter(
+            x=[int(r["jahr"]) for r in pts], y=ys, name=esc(name), mode="lines+markers", line=line,
+            marker=dict(size=7), hovertext=hover, hoverinfo="text", connectgaps=False,
+        ))
+    fig.update_xaxes(**_year_axis(years))
+    fig.update_yaxes(title=dict(text=axis_title(indicator_label, unit)), rangemode="tozero")
+    title = title or chart_title(indicator_label, unit, years, where)
+    return _finish(fig, title, source, _notes(rows, value_col))
+
+
+# --- ranking ------------------------------------------------------------------------------------------
+def ranking_bar(frame: pd.DataFrame, indicator_label: str, unit: str | None, year: int, *,
+                source: str | None = None, reference: float | None = None, decimals: int | None = None,
+                include_ohne: bool = False, highlight: str | None = None, title: str | None = None) -> go.Figure:
+    """Horizontal bars of the Sozialräume of one year, highest on top, missing ones at the bottom (labelled
+    "keine Daten" or "."); `GESAMT` of the same year (or `reference`) as a dashed vertical line named "referenz"."""
+    _single_indicator(frame)
+    dec = decimals_for(unit) if decimals is None else decimals
+    rows = [r for r in _records(frame) if not is_missing(r.get("jahr")) and int(r["jahr"]) == int(year)]
+    if reference is None:
+        ges = [r for r in rows if r.get("sozialraum_id") == GESAMT and not _suppressed(r)]
+        reference = _num(ges[0].get("wert")) if ges else None
+    rows = [r for r in rows if r.get("sozialraum_id") != GESAMT and (include_ohne or r.get("sozialraum_id") != OHNE)]
+    labels = _unique_labels(rows)
+
+    def value(r):
+        return None if _suppressed(r) else _num(r.get("wert"))
+
+    rows.sort(key=lambda r: (value(r) is None, -(value(r) or 0.0)))
+    cats = [esc(labels[r["sozialraum_id"]]) for r in rows]
+    texts = [fmt_value(value(r), dec, suppressed=_suppressed(r)) for r in rows]
+    hover = [_hover(labels[r["sozialraum_id"]], year, fmt_value(value(r), dec, suppressed=_suppressed(r), unit=unit), r)
+             for r in rows]
+    colors = [HIGHLIGHT_COLOR if r["sozialraum_id"] == highlight else CATEGORICAL[0] for r in rows]
+    fig = go.Figure(go.Bar(
+        x=[value(r) or 0.0 for r in rows], y=cats, orientation="h", marker=dict(color=colors),
+        text=[esc(t) for t in texts], textposition="outside", cliponaxis=False, hovertext=hover, hoverinfo="text",
+        name=esc(indicator_label), showlegend=False,
+    ))
+    if reference is not None:
+        fig.add_shape(name="referenz", type="line", x0=reference, x1=reference, xref="x", y0=0, y1=1, yref="paper",
+                      line=dict(color=REFERENCE_COLOR, width=2, dash="dash"))
+        fig.add_annotation(name="referenz", x=reference, xref="x", y=1, yref="paper", yanchor="bottom",
+                           text=f"{GESAMT_NAME}: {fmt_value(reference, dec, unit=unit)}", showarrow=False,
+                           font=dict(size=12, color=REFERENCE_COLOR))
+    fig.update_yaxes(title=dict(text="Sozialraum"), autorange="reversed", type="category")
+    fig.update_xaxes(title=dict(text=axis_title(indicator_label, unit)), rangemode="tozero")
+    title = title or chart_title(indicator_label, unit, [year], by="nach Sozialraum")
+    return _finish(fig, title, source, _notes(rows), height=max(300, 130 + 26 * len(rows)))
+
+
+# --- stacked mix --------------------------------------------------------------------------------------
+def stacked_bar(frame: pd.DataFrame, what: str, unit: str | None = "%", *, source: str | None = None,
+                value: str = "anteil", category: str = "kategorie_code", name_col: str = "kategorie",
+                where: str | None = None, decimals: int | None = None, title: str | None = None) -> go.Figure:
+    """The mix over the years: one stacked bar per year, one colour (and from the 9th category on a pattern) per
+    category, in the order of the frame (the code-list order). `frame` holds one Sozialraum (or GESAMT)."""
+    dec = (1 if unit == "%" else decimals_for(unit)) if decimals is None else decimals
+    rows = _records(frame)
+    years = sorted({int(r["jahr"]) for r in rows if not is_missing(r.get("jahr"))})
+    cats: dict = {}
+    for r in rows:
+        cats.setdefault(r.get(category), str(r.get(name_col) or r.get(category)))
+    fig = go.Figure()
+    for i, (code, label) in enumerate(cats.items()):
+        pts = sorted((r for r in rows if r.get(category) == code), key=lambda r: int(r["jahr"]))
+        ys = [None if _suppressed(r) else _num(r.get(value)) for r in pts]
+        hover = [_hover(label, int(r["jahr"]), fmt_value(v, dec, suppressed=_suppressed(r), unit=unit))
+                 for r, v in zip(pts, ys)]
+        fig.add_trace(go.Bar(
+            x=[int(r["jahr"]) for r in pts], y=ys, name=esc(label), hovertext=hover, hoverinfo="text",
+            marker=dict(color=category_color(i), pattern=dict(shape=category_pattern(i)),
+                        line=dict(color="#FFFFFF", width=0.5)),
+        ))
+    fig.update_layout(barmode="stack", legend=dict(traceorder="reversed"))  # legend top = top of the stack
+    fig.update_xaxes(**_year_axis(years))
+    fig.update_yaxes(title=dict(text=axis_title(what, unit)))
+    if unit == "%" and value == "anteil":
+        fig.update_yaxes(range=[0, 100])
+    title = title or chart_title(what, unit, years, where)
+    return _finish(fig, title, source, _notes(rows, value))
+
+
+# --- SGB II against Eckwert ---------------------------------------------------------------------------
+def wide_by_sozialraum(tidy: pd.DataFrame, year: int, indicators: Sequence[str]) -> pd.DataFrame:
+    """One row per Sozialraum (GESAMT and OHNE left out) of `year`, one column per indicator id; suppressed or
+    missing values are NaN. Input for `scatter_sgb2_eckwert`."""
+    rows = [r for r in _records(tidy) if not is_missing(r.get("jahr")) and int(r["jahr"]) == int(year)
+            and r.get("sozialraum_id") not in (GESAMT, OHNE) and r.get("indikator") in indicators]
+    out: dict = {}
+    for r in rows:
+        sid = r["sozialraum_id"]
+        rec = out.setdefault(sid, {"sozialraum_id": sid, "sozialraum": r.get("sozialraum")})
+        rec[r["indikator"]] = math.nan if _suppressed(r) or is_missing(r.get("wert")) else float(r["wert"])
+    frame = pd.DataFrame(list(out.values()), columns=["sozialraum_id", "sozialraum", *indicators])
+    for c in indicators:
+        frame[c] = frame[c].astype(float)
+    return frame
+
+
+def scatter_sgb2_eckwert(points: pd.DataFrame, *, slope: float | None, intercept: float | None, year: int,
+                         source: str | None = None, x: str = "sgb2_quote_u15", y: str = "hze_dichte",
+                         size: str = "bev_u21", auffaellig: str = "auffaellig",
+                         x_label: str = "SGB-II-Quote unter 15", x_unit: str = "%",
+                         y_label: str = "Eckwert HzE (ohne EB)", y_unit: str = "je 1.000 unter 21",
+                         title: str | None = None) -> go.Figure:
+    """One point per Sozialraum (x = SGB-II-Quote, y = Eckwert, area ∝ Einwohner unter 21, labelled with the
+    name), the least-squares line y = intercept + slope · x (computed elsewhere, given here), and the "auffällige"
+    Sozialräume (boolean column `auffaellig`) as orange diamonds. Rows without x or y are left out (footnote)."""
+    rows = [r for r in _records(points) if r.get("sozialraum_id") not in (GESAMT, OHNE)]
+    shown = [r for r in rows if not is_missing(r.get(x)) and not is_missing(r.get(y))]
+    left_out = len(rows) - len(shown)
+    labels = _unique_labels(shown)
+    sizes = [_num(r.get(size)) for r in shown]
+    max_size = max((s for s in sizes if s), default=1.0)
+    fig = go.Figure()
+    groups = [(False, "Sozialraum", CATEGORICAL[0], "circle"),
+              (True, "auffällig (standardisiertes Residuum über 2 oder unter −2)", HIGHLIGHT_COLOR, "diamond")]
+    for flag, legend, color, symbol in groups:
+        sel = [(r, s) for r, s in zip(shown, sizes) if bool(r.get(auffaellig) or False) == flag]
+        if not sel and flag:
+            continue
+        hover = []
+        for r, s in sel:
+            hover.append("<br>".join([
+                f"<b>{esc(labels[r['sozialraum_id']])}</b>",
+                f"{esc(x_label)}: {fmt_value(r[x], 1, unit=x_unit)}",
+                f"{esc(y_label)}: {fmt_value(r[y], 1, unit=y_unit)}",
+                f"Einwohner unter 21: {fmt_value(s, 0)}",
+            ] + (["auffällig"] if flag else [])))
+        fig.add_trace(go.Scatter(
+            x=[float(r[x]) for r, _ in sel], y=[float(r[y]) for r, _ in sel], mode="markers+text", name=legend,
+            text=[esc(labels[r["sozialraum_id"]]) for r, _ in sel], textposition="top center",
+            textfont=dict(size=11), hovertext=hover, hoverinfo="text",
+            marker=dict(color=color, symbol=symbol, opacity=0.8, line=dict(color="#FFFFFF", width=1),
+                        size=[s if s else 0 for _, s in sel], sizemode="area",
+                        sizeref=2.0 * max_size / (44.0 ** 2), sizemin=6),
+        ))
+    if slope is not None and intercept is not None and shown:
+        xs = [float(r[x]) for r in shown]
+        x0, x1 = min(xs), max(xs)
+        sign = "+" if slope >= 0 else "−"
+        eq = f"{esc(y_label)} = {fmt_de(intercept, 2)} {sign} {fmt_de(abs(slope), 2)} · {esc(x_label)}"
+        fig.add_trace(go.Scatter(
+            x=[x0, x1], y=[intercept + slope * x0, intercept + slope * x1], mode="lines",
+            name="Regressionsgerade (kleinste Quadrate)", line=dict(color=REFERENCE_COLOR, width=2, dash="dash"),
+            hovertext=[eq, eq], hoverinfo="text",
+        ))
+    fig.update_xaxes(title=dict(text=axis_title(x_label, x_unit)), rangemode="tozero")
+    fig.update_yaxes(title=dict(text=axis_title(y_label, y_unit)), rangemode="tozero")
+    notes = [SIZE_NOTE + "."]
+    if left_out:
+        notes.append(f"{left_out} Sozialr{'aum' if left_out == 1 else 'äume'} ohne Daten oder mit geheim zu "
+                     f"haltenden Werten nicht dargestellt.")
+    title = title or f"{y_label} {y_unit} und {x_label} ({x_unit}) nach Sozialraum, {int(year)}"
+    return _finish(fig, title, source, notes, height=520)
+
+
+# --- sparkline ----------------------------------------------------------------------------------------
+def sparkline(years: Sequence[int], values: Sequence, *, unit: str | None = None, decimals: int | None = None,
+              color: str = CATEGORICAL[0], height: int = 60) -> go.Figure:
+    """A tiny line without axes (beside a number that states what it shows); German hover texts."""
+    dec = decimals_for(unit) if decimals is None else decimals
+    ys = [None if is_missing(v) else float(v) for v in values]
+    fig = go.Figure(go.Scatter(
+        x=[int(y) for y in years], y=ys, mode="lines+markers", line=dict(color=color, width=2),
+        marker=dict(size=4), hovertext=[f"{int(y)}: {fmt_value(v, dec, unit=unit)}" for y, v in zip(years, ys)],
+        hoverinfo="text", showlegend=False,
+    ))
+    fig.update_layout(template=TEMPLATE, separators=",.", height=height, margin=dict(l=0, r=0, t=0, b=0))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+# --- small multiples ----------------------------------------------------------------------------------
+def small_multiples(frame: pd.DataFrame, indicator_label: str, unit: str | None, *, source: str | None = None,
+                    cols: int = 3, decimals: int | None = None, include_ohne: bool = False,
+                    title: str | None = None) -> go.Figure:
+    """One small trend panel per Sozialraum (same axes), each with `GESAMT` as a grey dashed reference."""
+    _single_indicator(frame)
+    dec = decimals_for(unit) if decimals is None else decimals
+    rows = [r for r in _records(frame) if include_ohne or r.get("sozialraum_id") != OHNE]
+    years = sorted({int(r["jahr"]) for r in rows if not is_missing(r.get("jahr"))})
+    labels = _unique_labels(rows)
+    keys = [k for k in labels if k != GESAMT]
+    n = max(1, len(keys))
+    cols = max(1, min(cols, n))
+    nrows = math.ceil(n / cols)
+    fig = make_subplots(rows=nrows, cols=cols, shared_xaxes="all", shared_yaxes="all",
+                        subplot_titles=[esc(labels[k]) for k in keys] or [""],
+                        vertical_spacing=min(0.12, 0.5 / nrows), horizontal_spacing=0.04)
+    ges = sorted((r for r in rows if r.get("sozialraum_id") == GESAMT), key=lambda r: int(r["jahr"]))
+
+    def line_of(pts, name):
+        ys = [None if _suppressed(r) else _num(r.get("wert")) for r in pts]
+        hover = [_hover(name, int(r["jahr"]), fmt_value(v, dec, suppressed=_suppressed(r), unit=unit), r)
+                 for r, v in zip(pts, ys)]
+        return [int(r["jahr"]) for r in pts], ys, hover
+
+    for i, key in enumerate(keys):
+        rr, cc = i // cols + 1, i % cols + 1
+        if ges:
+            gx, gy, gh = line_of(ges, GESAMT_NAME)
+            fig.add_trace(go.Scatter(x=gx, y=gy, mode="lines", name=GESAMT_NAME, legendgroup="gesamt",
+                                     showlegend=i == 0, line=dict(color="#777777", width=1.5, dash="dash"),
+                                     hovertext=gh, hoverinfo="text"), row=rr, col=cc)
+        pts = sorted((r for r in rows if r.get("sozialraum_id") == key), key=lambda r: int(r["jahr"]))
+        sx, sy, sh = line_of(pts, labels[key])
+        fig.add_trace(go.Scatter(x=sx, y=sy, mode="lines+markers", name="Sozialraum", legendgroup="sozialraum",
+                                 showlegend=i == 0, line=dict(color=CATEGORICAL[0], width=2), marker=dict(size=5),
+                                 hovertext=sh, hoverinfo="text"), row=rr, col=cc)
+    for ann in fig.layout.annotations:  # subplot titles
+        ann.font = dict(size=12)
+    ys = sorted(set(years))
+    fig.update_xaxes(tickmode="array", tickvals=ys, ticktext=[str(y) for y in ys], showticklabels=True)
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_xaxes(title=dict(text="Jahr"), row=nrows, col=1)
+    # the panels are small: the y axis names only the unit, the title names the indicator
+    fig.update_yaxes(title=dict(text=unit or indicator_label), row=math.ceil(nrows / 2), col=1)
+    title = title or chart_title(indicator_label, unit, years, by="nach Sozialraum")
+    return _finish(fig, title, source, _notes(rows), height=140 + 190 * nrows)
+
+
+# --- Streamlit ----------------------------------------------------------------------------------------
+def render_chart(fig: go.Figure, *, filename: str = "diagramm", key: str | None = None,
+                 table: pd.DataFrame | None = None, table_caption: str | None = None) -> None:
+    """Show a figure with our template (Streamlit's theme off), the PNG download in the modebar, and, for
+    screen readers and exact values, the data as a table in an expander."""
+    import streamlit as st
+
+    st.plotly_chart(fig, theme=None, config=plotly_config(filename), key=key,
+                    alt=_alt_text(fig))
+    if table is not None:
+        from components.tables import render_table
+
+        with st.expander("Daten als Tabelle"):
+            render_table(table, caption=table_caption)
+
+
+def _alt_text(fig: go.Figure) -> str:
+    """The title as plain text (for the chart's alt text)."""
+    import html as _html
+    import re
+
+    text = fig.layout.title.text or "Diagramm"
+    return _html.unescape(re.sub(r"<[^>]+>", " ", text))

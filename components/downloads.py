@@ -1,0 +1,46 @@
+"""Download buttons for tables (CSV for German Excel, XLSX). The bytes are built in
+`data_models.tabular_export` (pure, tested there); charts download as PNG from plotly's own modebar
+(`components.theme.plotly_config`, used by `components.charts.render_chart`).
+
+The bytes are built only when a button is clicked (Streamlit calls the function then), and a click does not
+rerun the page.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+import pandas as pd
+
+from data_models.tabular_export import CSV_MIME, XLSX_MIME, csv_de_bytes, safe_filename, xlsx_bytes
+
+
+def download_buttons(frame: pd.DataFrame, name: str, *, key: str | None = None,
+                     columns_de: Mapping[str, str] | None = None, source: str | None = None,
+                     label: str = "Tabelle", sheet_name: str = "Daten") -> None:
+    """Two buttons side by side: "<label> als CSV (Excel)" and "<label> als Excel-Datei"."""
+    import streamlit as st
+
+    stem = safe_filename(name)
+    key = key or f"dl_{stem}"
+    c1, c2 = st.columns(2)
+    with c1:
+        st.download_button(
+            f"{label} als CSV (Excel)",
+            data=lambda: csv_de_bytes(frame, columns_de, source=source),
+            file_name=f"{stem}.csv",
+            mime=CSV_MIME,
+            key=f"{key}_csv",
+            on_click="ignore",
+            icon=":material/download:",
+            help="Semikolon-getrennt, Dezimalkomma, UTF-8: öffnet sich in deutschem Excel direkt richtig.",
+        )
+    with c2:
+        st.download_button(
+            f"{label} als Excel-Datei",
+            data=lambda: xlsx_bytes(frame, columns_de, source=source, sheet_name=sheet_name),
+            file_name=f"{stem}.xlsx",
+            mime=XLSX_MIME,
+            key=f"{key}_xlsx",
+            on_click="ignore",
+            icon=":material/download:",
+        )

@@ -1,0 +1,438 @@
+"""The Sozialraum map: a pydeck choropleth without basemap tiles, built by pure functions.
+
+- `classify(values, k, method)`: class edges by quantiles (linear interpolation, like Excel's PERCENTILE.INC) or
+  equal intervals; intervals are closed on the right: [e0, e1], (e1, e2], ... (ek-1, ek].
+- `build_choropleth(...)`: a `pydeck.Deck` with `map_provider=None, map_style=None` (no tiles, works offline),
+  a GeoJsonLayer (id "sozialraeume") with a precomputed `[r, g, b, a]` fill per feature, grey for "keine Daten"
+  and suppressed values, outlines, and a TextLayer with name (and value) at a point inside each district.
+  Feature properties are reduced to what the tooltip and the selection need; coordinates are rounded to 5 decimals.
+- `legend_items(...)`: the class ranges with units, computed exactly as the map's colours.
+
+The tooltip is a `text` tooltip: deck.gl writes it with `innerText`, so names from uploads cannot inject HTML in
+any renderer. (Streamlit 1.67 also HTML-escapes values it substitutes into an `html` tooltip; escaping them here
+as well would show "&amp;" to the user.)
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import pandas as pd
+import pydeck as pdk
+
+from components.theme import (
+    NO_DATA,
+    NO_DATA_COLOR,
+    SUPPRESSED,
+    decimals_for,
+    fmt_de,
+    fmt_value,
+    hex_to_rgba,
+    is_missing,
+    md_escape,
+    sequential,
+    unit_suffix,
+)
+from data_models.schema import GESAMT, OHNE
+
+LAYER_ID = "sozialraeume"
+FILL_ALPHA = 220
+LINE_COLOR = [80, 80, 80, 255]
+SELECTED_LINE_COLOR = [0, 0, 0, 255]
+COORD_DECIMALS = 5
+WORLD_PX = 512.0  # deck.gl world size at zoom 0
+LABEL_FONT = '"Source Sans", "Source Sans Pro", Arial, sans-serif'
+METHODS = ("quantile", "gleich")  # quantile classes, equal intervals
+
+
+# --- classes ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Classes:
+    edges: tuple[float, ...]  # ascending, len = number of classes + 1
+    colors: tuple[str, ...]  # one per class, light -> dark
+    method: str = "quantile"
+
+    @property
+    def k(self) -> int:
+        return len(self.colors)
+
+    def index(self, value) -> int | None:
+        """Class of a value (0-based), None for missing values."""
+        if is_missing(value) or not self.edges:
+            return None
+        return min(bisect.bisect_left(self.edges[1:-1], float(value)), self.k - 1)
+
+    def color(self, value) -> str:
+        i = self.index(value)
+        return NO_DATA_COLOR if i is None else self.colors[i]
+
+
+def _quantile(sorted_vals: Sequence[float], p: float) -> float:
+    """Linear interpolation between order statistics (numpy's default, Excel's PERCENTILE.INC)."""
+    pos = (len(sorted_vals) - 1) * p
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(sorted_vals) - 1)
+    return sorted_vals[lo] + (sorted_vals[hi] - sorted_vals[lo]) * (pos - lo)
+
+
+def classify(values: Sequence, k: int = 5, method: str = "quantile") -> Classes:
+    """Class edges for the non-missing `values`. Equal edges are merged, so fewer classes may result
+    (e.g. all values equal: one class)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    if not 1 <= k <= 9:
+        raise ValueError("classes must be between 1 and 9")
+    vals = sorted(float(v) for v in values if not is_missing(v))
+    if not vals:
+        return Classes((), (), method)
+    lo, hi = vals[0], vals[-1]
+    if method == "quantile":
+        edges = [_quantile(vals, i / k) for i in range(k + 1)]
+    else:
+        edges = [lo + (hi - lo) * i / k for i in range(k + 1)]
+    edges = [round(e, 10) for e in edges]
+    edges[0], edges[-1] = lo, hi
+    unique: list[float] = []
+    for e in edges:
+        if not unique or e > unique[-1]:
+            unique.append(e)
+    if len(unique) == 1:  # all values equal
+        unique = [lo, hi]
+    n = len(unique) - 1
+    return Classes(tuple(unique), tuple(sequential(n)), method)
+
+
+# --- frame -> values per Sozialraum -------------------------------------------------------------------
+def _rows_by_id(frame: pd.DataFrame) -> dict[str, dict]:
+    if frame is None or len(frame) == 0:
+        return {}
+    if "indikator" in frame.columns and frame["indikator"].nunique(dropna=True) > 1:
+        raise ValueError("the frame holds more than one indicator; filter it first")
+    if "jahr" in frame.columns and frame["jahr"].nunique(dropna=True) > 1:
+        raise ValueError("the frame holds more than one year; filter it first")
+    obj = frame.astype(object).where(frame.notna(), None)
+    out = {}
+    for r in obj.to_dict("records"):
+        sid = r.get("sozialraum_id")
+        if sid in (GESAMT, OHNE) or sid is None:
+            continue
+        out[str(sid)] = r
+    return out
+
+
+def _suppressed(row: dict | None) -> bool:
+    if not row:
+        return False
+    v = row.get("unterdrueckt")
+    return False if is_missing(v) else bool(v)
+
+
+def _value(row: dict | None) -> float | None:
+    if not row or _suppressed(row) or is_missing(row.get("wert")):
+        return None
+    return float(row["wert"])
+
+
+def classes_for(frame: pd.DataFrame, classes: int = 5, method: str = "quantile") -> Classes:
+    """The classes of the Sozialraum values of a one-year, one-indicator tidy frame (GESAMT and OHNE left out)."""
+    return classify([_value(r) for r in _rows_by_id(frame).values()], classes, method)
+
+
+def legend_items(frame: pd.DataFrame, unit: str | None, classes: int = 5, method: str = "quantile", *,
+                 decimals: int | None = None) -> list[dict]:
+    """Legend rows: {"farbe", "text", "von", "bis", "anzahl"} per class (first "von a bis b", then "über a bis b",
+    with unit), then "keine Daten" and "geheim zu halten" (grey) where such Sozialräume exist."""
+    dec = decimals_for(unit) if decimals is None else decimals
+    rows = _rows_by_id(frame)
+    cls = classify([_value(r) for r in rows.values()], classes, method)
+    counts = [0] * cls.k
+    for r in rows.values():
+        i = cls.index(_value(r))
+        if i is not None:
+            counts[i] += 1
+    u = f" {unit_suffix(unit)}" if unit else ""
+    items = []
+    for i in range(cls.k):
+        lo, hi = cls.edges[i], cls.edges[i + 1]
+        if lo == hi:
+            text = f"{fmt_de(lo, dec)}{u}"
+        elif i == 0:
+            text = f"von {fmt_de(lo, dec)} bis {fmt_de(hi, dec)}{u}"
+        else:
+            text = f"über {fmt_de(lo, dec)} bis {fmt_de(hi, dec)}{u}"
+        items.append({"farbe": cls.colors[i], "text": text, "von": lo, "bis": hi, "anzahl": counts[i]})
+    n_missing = sum(1 for r in rows.values() if not _suppressed(r) and is_missing(r.get("wert")))
+    n_supp = sum(1 for r in rows.values() if _suppressed(r))
+    if n_missing:
+        items.append({"farbe": NO_DATA_COLOR, "text": NO_DATA, "von": None, "bis": None, "anzahl": n_missing})
+    if n_supp:
+        items.append({"farbe": NO_DATA_COLOR, "text": f"„{SUPPRESSED}“ geheim zu halten", "von": None, "bis": None,
+                      "anzahl": n_supp})
+    return items
+
+
+def legend_frame(items: list[dict]) -> pd.DataFrame:
+    """The legend as a small table (colour hex, German class text, number of Sozialräume)."""
+    return pd.DataFrame({
+        "Farbe": [i["farbe"] for i in items],
+        "Klasse": [i["text"] for i in items],
+        "Sozialräume": [i["anzahl"] for i in items],
+    })
+
+
+# --- geometry -----------------------------------------------------------------------------------------
+def _round_ring(ring, nd: int) -> list:
+    pts = [[round(float(x), nd), round(float(y), nd)] for x, y, *_ in ring]
+    out = [pts[0]] if pts else []
+    for p in pts[1:]:
+        if p != out[-1]:
+            out.append(p)
+    if len(out) < 4:  # collapsed by rounding: keep all points
+        return pts
+    if out[0] != out[-1]:
+        out.append(out[0])
+    return out
+
+
+def round_geometry(geom: dict, nd: int = COORD_DECIMALS) -> dict:
+    """A Polygon/MultiPolygon with coordinates rounded to `nd` decimals (about 1 m at 5) and repeated points
+    removed."""
+    t = geom.get("type")
+    if t == "Polygon":
+        return {"type": "Polygon", "coordinates": [_round_ring(r, nd) for r in geom["coordinates"]]}
+    if t == "MultiPolygon":
+        return {"type": "MultiPolygon",
+                "coordinates": [[_round_ring(r, nd) for r in poly] for poly in geom["coordinates"]]}
+    raise ValueError(f"unsupported geometry type {t!r}")
+
+
+def feature_collection_from_rows(geometry: pd.DataFrame, column: str = "geometrie") -> dict:
+    """The stored `geometrie` table (sozialraum_id, GeoJSON text in WGS84) as a FeatureCollection."""
+    feats = []
+    for sid, g in zip(geometry["sozialraum_id"], geometry[column]):
+        if is_missing(g):
+            continue
+        feats.append({"type": "Feature", "properties": {"sozialraum_id": str(sid)},
+                      "geometry": json.loads(g) if isinstance(g, str) else g})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _label_point(geom: dict) -> tuple[float, float]:
+    """The centroid of the largest part when it lies inside it (the natural label place), else a point that is
+    guaranteed to lie inside (shapely's representative point)."""
+    from shapely import make_valid
+    from shapely.geometry import shape
+
+    shp = shape(geom)
+    if not shp.is_valid:
+        shp = make_valid(shp)
+    parts = [g for g in getattr(shp, "geoms", [shp]) if g.area > 0] or [shp]
+    part = max(parts, key=lambda g: g.area)
+    p = part.centroid
+    if not part.contains(p):
+        p = part.representative_point()
+    return round(p.x, COORD_DECIMALS), round(p.y, COORD_DECIMALS)
+
+
+def _bounds(geoms: list[dict]) -> tuple[float, float, float, float] | None:
+    xs, ys = [], []
+    for g in geoms:
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        for poly in polys:
+            for x, y in poly[0]:
+                xs.append(x)
+                ys.append(y)
+    if not xs:
+        return None
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _merc(lat: float) -> float:
+    lat = max(min(lat, 85.0), -85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def fit_view(bounds: tuple[float, float, float, float] | None, width: int = 700, height: int = 500,
+             padding: float = 0.08) -> pdk.ViewState:
+    """A web-mercator view that shows `bounds` (lon/lat) in a `width` × `height` pixel map, with a margin.
+    deck.gl's world is 512 × 2^zoom pixels wide (math.gl web-mercator), not 256 as for raster tiles."""
+    if bounds is None:
+        return pdk.ViewState(latitude=51.1, longitude=10.4, zoom=5, pitch=0, bearing=0)  # Germany
+    minx, miny, maxx, maxy = bounds
+    lon_span = max(maxx - minx, 1e-6) * (1 + 2 * padding)
+    y0, y1 = _merc(miny), _merc(maxy)
+    y_span = max(y1 - y0, 1e-8) * (1 + 2 * padding)
+    zx = math.log2(width * 360.0 / (WORLD_PX * lon_span))
+    zy = math.log2(height * 2 * math.pi / (WORLD_PX * y_span))
+    zoom = max(0.0, min(zx, zy, 16.0))
+    lat = math.degrees(2 * math.atan(math.exp((y0 + y1) / 2)) - math.pi / 2)
+    return pdk.ViewState(latitude=round(lat, 6), longitude=round((minx + maxx) / 2, 6), zoom=round(zoom, 3),
+                         pitch=0, bearing=0)
+
+
+# --- deck ---------------------------------------------------------------------------------------------
+TOOLTIP_STYLE = {"backgroundColor": "#FFFFFF", "color": "#262730", "fontSize": "13px",
+                 "border": "1px solid #888888", "padding": "6px 8px", "maxWidth": "320px"}
+
+
+def build_choropleth(frame: pd.DataFrame, feature_collection: dict | str, indicator_label: str, unit: str | None,
+                     classes: int = 5, *, method: str = "quantile", decimals: int | None = None,
+                     id_property: str = "sozialraum_id", name_property: str = "name",
+                     label_values: bool = True, selected: str | None = None,
+                     width: int = 700, height: int = 500) -> pdk.Deck:
+    """The choropleth of one indicator and year. `frame`: tidy rows (GESAMT/OHNE are ignored); features are
+    matched on `properties[id_property]` (text). Districts without a row or value are grey ("keine Daten"),
+    suppressed ones grey with "."."""
+    fc = json.loads(feature_collection) if isinstance(feature_collection, str) else feature_collection
+    dec = decimals_for(unit) if decimals is None else decimals
+    rows = _rows_by_id(frame)
+    cls = classify([_value(r) for r in rows.values()], classes, method)
+    features, labels, geoms = [], [], []
+    for feat in fc.get("features", []):
+        props = feat.get("properties") or {}
+        sid = props.get(id_property, feat.get("id"))
+        if sid is None or not feat.get("geometry"):
+            continue
+        sid = str(sid)
+        row = rows.get(sid)
+        name = str((row or {}).get("sozialraum") or props.get(name_property) or sid)
+        v = _value(row)
+        supp = _suppressed(row)
+        color = hex_to_rgba(cls.color(v), FILL_ALPHA)
+        geom = round_geometry(feat["geometry"])
+        geoms.append(geom)
+        z = None if supp or not row else row.get("zaehler")
+        n = None if supp or not row else row.get("nenner")
+        detail = ""
+        if not is_missing(n):
+            detail = f"Zähler: {_count_text(z)} · Nenner: {_count_text(n)}"
+        features.append({
+            "type": "Feature",
+            "geometry": geom,
+            "properties": {
+                "id": sid,
+                "name": name,
+                "wert": fmt_value(v, dec, suppressed=supp, unit=unit) + (" (geheim zu halten)" if supp else ""),
+                "zaehler": _count_text(z),
+                "nenner": _count_text(n),
+                "detail": detail,
+                "fill": color,
+                "line": SELECTED_LINE_COLOR if sid == selected else LINE_COLOR,
+                "lw": 3 if sid == selected else 1,
+            },
+        })
+        short = fmt_value(v, dec, suppressed=supp)
+        lon, lat = _label_point(geom)
+        labels.append({"position": [lon, lat], "text": f"{name}\n{short}" if label_values else name})
+    geo_layer = pdk.Layer(
+        "GeoJsonLayer",
+        data={"type": "FeatureCollection", "features": features},
+        id=LAYER_ID,
+        pickable=True,
+        stroked=True,
+        filled=True,
+        auto_highlight=True,
+        highlight_color=[0, 0, 0, 40],
+        get_fill_color="properties.fill",
+        get_line_color="properties.line",
+        get_line_width="properties.lw",
+        line_width_units='"pixels"',
+        line_width_min_pixels=1,
+    )
+    text_layer = pdk.Layer(
+        "TextLayer",
+        data=labels,
+        id="beschriftung",
+        get_position="position",
+        get_text="text",
+        get_size=12,
+        size_units='"pixels"',
+        get_color=[25, 25, 25, 255],
+        get_text_anchor='"middle"',
+        get_alignment_baseline='"center"',
+        background=True,
+        get_background_color=[255, 255, 255, 210],
+        background_padding=[3, 1],
+        pickable=False,
+    )
+    # glyphs beyond ASCII (umlauts, ß, "–") must be listed; set after construction so pydeck keeps the list
+    text_layer.font_family = LABEL_FONT  # set directly: pydeck would turn a string argument into an expression
+    text_layer.character_set = sorted(set("".join(lab["text"] for lab in labels)) | set("0123456789,.– "))
+    tooltip = {
+        "text": f"{{name}}\n{indicator_label}: {{wert}}\n{{detail}}",
+        "style": TOOLTIP_STYLE,
+    }
+    return CompactDeck(
+        layers=[geo_layer, text_layer],
+        initial_view_state=fit_view(_bounds(geoms), width, height),
+        map_provider=None,
+        map_style=None,
+        tooltip=tooltip,
+    )
+
+
+class CompactDeck(pdk.Deck):
+    """A pydeck Deck whose JSON has no indentation (pydeck indents by 2, which doubles a map's payload;
+    Streamlit sends `to_json()` as it is)."""
+
+    def to_json(self) -> str:
+        from pydeck.bindings.json_tools import default_serialize
+
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"),
+                          ensure_ascii=False)
+
+
+def _count_text(v) -> str:
+    if is_missing(v):
+        return ""
+    return fmt_de(v, 0 if float(v).is_integer() else 1)
+
+
+def deck_payload_size(deck: pdk.Deck) -> int:
+    """Bytes of the deck's JSON as sent to the browser."""
+    return len(deck.to_json().encode("utf-8"))
+
+
+# --- Streamlit ----------------------------------------------------------------------------------------
+def selected_sozialraum(event: Any) -> str | None:
+    """The Sozialraum id of a `st.pydeck_chart(..., on_select="rerun")` selection, or None."""
+    try:
+        selection = event["selection"] if isinstance(event, dict) else event.selection
+        objects = selection["objects"] if isinstance(selection, dict) else selection.objects
+        picked = objects.get(LAYER_ID) or []
+    except (AttributeError, KeyError, TypeError):
+        return None
+    for obj in picked:
+        props = (obj or {}).get("properties") or {}
+        if props.get("id") is not None:
+            return str(props["id"])
+    return None
+
+
+def render_choropleth(deck: pdk.Deck, legend: list[dict], *, key: str, height: int = 520,
+                      title: str | None = None, source: str | None = None, alt: str | None = None) -> str | None:
+    """Show the map (click selects a Sozialraum), its legend as a table and the source line.
+    Returns the selected Sozialraum id (or None). Put it inside `@st.fragment` with its controls."""
+    import streamlit as st
+
+    if title:
+        st.markdown(f"**{md_escape(title)}**")
+    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=key, height=height,
+                            alt=alt or title or "Karte der Sozialräume")
+    render_legend(legend)
+    if source:
+        st.caption(md_escape(source))
+    return selected_sozialraum(event)
+
+
+def render_legend(items: list[dict]) -> None:
+    import streamlit as st
+
+    frame = legend_frame(items)
+    styler = frame.style.map(lambda c: f"background-color: {c}; color: {c}", subset=["Farbe"])
+    st.dataframe(styler, hide_index=True, width="content",
+                 column_config={"Farbe": st.column_config.TextColumn("Farbe", width="small"),
+                                "Sozialräume": st.column_config.NumberColumn("Sozialräume", format="%d")})

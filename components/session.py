@@ -1,0 +1,165 @@
+"""Who is using this browser session: login via streamlit-authenticator (form, logout, re-login cookie), our own
+checks against the database (throttling, session epoch, removed users), and the page context.
+
+Session state holds only who is logged in (`sk_user`) and the guest's chosen tenant (`sk_guest`); tests set
+`sk_user` directly (the `current_user()` seam), because the cookie component does not run under AppTest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from data_models import accounts, audit
+from data_models.accounts import Tenant
+from data_models.config import cookie_expiry_days, database_url, cookie_key, trusted_proxy
+from data_models.database import init_db
+from data_models.permissions import Principal, can
+
+COOKIE_NAME = "strategiekarte_anmeldung"
+LOGIN_FIELDS = {"Form name": "Anmelden", "Username": "Benutzername", "Password": "Passwort", "Login": "Anmelden"}
+
+
+@st.cache_resource(max_entries=4)
+def _engine(url: str):
+    return init_db(url)
+
+
+def engine():
+    """One engine per process and database URL (schema upgraded once)."""
+    return _engine(database_url())
+
+
+@st.cache_data(ttl=60, max_entries=4)
+def demo_tenant_id(engine_url: str) -> int | None:
+    t = accounts.get_tenant_by_slug(engine(), accounts.DEMO_SLUG)
+    return t.id if t else None
+
+
+def demo_id() -> int | None:
+    return demo_tenant_id(str(engine().url))
+
+
+def client_address() -> str:
+    if trusted_proxy():
+        fwd = st.context.headers.get("X-Forwarded-For", "")
+        if fwd:
+            return fwd.split(",")[0].strip()[:64]
+    return (getattr(st.context, "ip_address", None) or "lokal")[:64]
+
+
+def authenticator():
+    """A fresh Authenticate per run (never shared between sessions), fed from the database."""
+    import streamlit_authenticator as stauth
+
+    return stauth.Authenticate(accounts.credentials(engine()), COOKIE_NAME, cookie_key(), cookie_expiry_days(),
+                               auto_hash=False, login_sleep_time=0)
+
+
+def current_user() -> dict | None:
+    """The logged-in user as stored in the session: {username, role, tenant_id, started_ms}."""
+    return st.session_state.get("sk_user")
+
+
+def set_user(user: accounts.User, started_ms: int) -> None:
+    st.session_state["sk_user"] = {"username": user.username, "role": user.role, "tenant_id": user.tenant_id,
+                                   "name": user.name, "started_ms": started_ms}
+    st.session_state.pop("sk_guest", None)
+
+
+def clear_user() -> None:
+    st.session_state.pop("sk_user", None)
+
+
+def restore_from_cookie() -> None:
+    """On a new browser session: log in from a valid re-login cookie, unless its session has ended since."""
+    if current_user() or COOKIE_NAME not in st.context.cookies:
+        return
+    try:
+        auth = authenticator()
+        auth.login(location="unrendered")
+    except Exception:  # an unknown user in a cookie (removed account), a broken cookie: just not logged in
+        return
+    if not st.session_state.get("authentication_status"):
+        return
+    token = getattr(auth.cookie_controller.cookie_model, "token", None) or {}
+    issued_ms = int((float(token.get("exp_date", 0)) - cookie_expiry_days() * 86400) * 1000)
+    user = accounts.session_valid(engine(), st.session_state.get("username") or "", issued_ms)
+    if user is None:
+        _forget_authenticator(auth)
+        return
+    set_user(user, issued_ms)
+
+
+def _forget_authenticator(auth=None) -> None:
+    try:
+        (auth or authenticator()).logout(location="unrendered")
+    except Exception:
+        pass
+    for key in ("authentication_status", "username", "name", "email", "roles"):
+        st.session_state[key] = None
+
+
+def check_session() -> None:
+    """Every run: a removed user, or a session ended by logout elsewhere or a password reset, is logged out."""
+    u = current_user()
+    if not u:
+        return
+    user = accounts.session_valid(engine(), u["username"], u["started_ms"])
+    if user is None or user.role != u["role"] or user.tenant_id != u["tenant_id"]:
+        clear_user()
+        _forget_authenticator()
+        st.session_state["sk_notice"] = "Ihre Sitzung wurde beendet. Bitte melden Sie sich erneut an."
+
+
+def logout() -> None:
+    u = current_user()
+    if u:
+        user = accounts.get_user_by_name(engine(), u["username"])
+        if user:
+            accounts.end_sessions(engine(), user.id)  # ends the session everywhere, not only in this browser
+            if user.tenant_id:
+                audit.log(engine(), user.tenant_id, user.username, "abmeldung")
+    clear_user()
+    _forget_authenticator()
+
+
+@dataclass(frozen=True)
+class Context:
+    principal: Principal
+    tenant: Tenant | None  # the tenant whose data this session looks at (own, demo, or workshop)
+    read_only: bool
+    public: bool  # figures leave their tenant: apply suppression
+
+    @property
+    def role(self) -> str:
+        return self.principal.role
+
+
+def context() -> Context:
+    u = current_user()
+    demo = demo_id()
+    if u:
+        p = Principal(u["role"], u["username"], u["tenant_id"], demo)
+        tenant = accounts.get_tenant(engine(), u["tenant_id"]) if u["tenant_id"] else None
+        if tenant is None and u["role"] == "coordinator" and st.session_state.get("sk_guest") == demo and demo:
+            tenant = accounts.get_tenant(engine(), demo)
+        return Context(p, tenant, read_only=u["role"] != "admin", public=False)
+    guest_tid = st.session_state.get("sk_guest")
+    if guest_tid and guest_tid == demo:
+        return Context(Principal("guest", "", guest_tid, demo), accounts.get_tenant(engine(), demo), True, False)
+    return Context(Principal("guest", "", None, demo), None, True, True)
+
+
+def allowed(ctx: Context, action: str) -> bool:
+    return can(ctx.principal, action, ctx.tenant.id if ctx.tenant else None)
+
+
+def require(action: str) -> Context:
+    """The page's context, or stop the page with a German message when the action is not allowed."""
+    ctx = context()
+    if not allowed(ctx, action):
+        st.warning("Diese Seite ist für Ihre Rolle nicht freigegeben. Bitte melden Sie sich mit einem "
+                   "berechtigten Konto an.")
+        st.stop()
+    return ctx

@@ -1,0 +1,187 @@
+"""The canonical tables of a tenant's data: one pandas DataFrame per data kind.
+
+Importers produce these frames, storage keeps them (versioned per kind and year), indicator functions read them.
+Column names are ASCII; the Masterdatei's German headers are mapped in `importers/masterdatei.py`.
+
+dtypes: `jahr` and counts are pandas "Int64" (nullable: <NA> = keine Daten); ids, codes and names are Python
+`str` (object/str dtype; codes as in codes.json, e.g. "07"); money and FTE are "Float64".
+
+Kinds whose data are replaced per year carry `jahr`; `sozialraeume`, `zuordnung` and `geometrie` are replaced whole.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+INT = "Int64"
+FLOAT = "Float64"
+STR = "object"
+BOOL = "boolean"
+
+OHNE = "OHNE"  # reserved Sozialraum id: cases that cannot be assigned to any Sozialraum
+OHNE_NAME = "nicht zuordenbar"
+GESAMT = "GESAMT"
+GESAMT_NAME = "Gesamt"
+
+# kind -> ordered {column: dtype}
+TABLES: dict[str, dict[str, str]] = {
+    # --- Masterdatei sheets -------------------------------------------------------------------
+    "sozialraeume": {
+        "sozialraum_id": STR, "name": STR, "team": STR,
+        "gemeindeschluessel": STR,  # ";"-separated 8-digit AGS, or None
+        "gueltig_ab": INT, "gueltig_bis": INT,
+    },
+    "bevoelkerung": {
+        "jahr": INT, "sozialraum_id": STR,
+        "a0_3": INT, "a3_6": INT, "a6_10": INT, "a10_15": INT, "a15_18": INT, "a18_21": INT, "a21_27": INT,
+        "insgesamt": INT,
+    },
+    "sgb2": {"jahr": INT, "sozialraum_id": STR, "lb_u15": INT, "bg_kinder": INT, "bg_alleinerziehend": INT},
+    "hze": {
+        "jahr": INT, "sozialraum_id": STR, "hilfeart": STR,
+        "begonnen": INT, "beendet": INT, "andauernd": INT, "junge_menschen": INT,
+    },
+    "beratung": {"jahr": INT, "sozialraum_id": STR, "p16": INT, "p17": INT, "p18": INT, "p28": INT},
+    "zugaenge": {"jahr": INT, "sozialraum_id": STR, "zugangsweg": STR, "anzahl": INT, "anregende": STR},
+    "s8a": {
+        "jahr": INT, "sozialraum_id": STR,
+        "akut": INT, "latent": INT, "hilfebedarf": INT, "kein_hilfebedarf": INT,
+        "vernachlaessigung": INT, "koerperlich": INT, "psychisch": INT, "sexuell": INT,
+    },
+    "s8a_melder": {"jahr": INT, "sozialraum_id": STR, "melder": STR, "anzahl": INT},
+    "s42": {
+        "jahr": INT, "sozialraum_id": STR, "inobhutnahmen": INT,
+        "uma": INT, "eigener_wunsch": INT, "kurz": INT, "rueckkehr": INT, "ausserhalb": INT,
+    },
+    "kosten": {
+        "jahr": INT,
+        "sozialraum_id": STR,  # None = whole municipality
+        "hilfeart": STR,  # an Art-der-Hilfe code "01".."16", a segment name of codes.SEGMENTS, or "gesamt"
+        "ausgaben": FLOAT, "ansatz": FLOAT, "einnahmen": FLOAT,
+    },
+    "personal": {"jahr": INT, "team": STR, "vzst": FLOAT, "unbesetzt": FLOAT},
+    # --- single-case records (minimised: no birth date, Kennnummer only as keyed hash) -----------
+    "hze_records": {
+        "jahr": INT,  # Berichtsjahr
+        "kennung": STR,  # keyed hash of Kennnummer (per-tenant secret)
+        "sozialraum_id": STR,  # as given in the record (validated), else None
+        "gemeindeschluessel": STR,
+        "hilfeart": STR, "beginn_monat": INT, "beginn_jahr": INT, "ende_monat": INT, "ende_jahr": INT,
+        "geschlecht": STR, "alter_beginn": INT, "ort": STR, "traeger": STR,
+        "grund1": STR, "grund2": STR, "grund3": STR, "anregende": STR, "situation": STR,
+        "transfer": STR,  # "1" ja, "2" nein, None unbekannt
+        "beendigungsgrund": STR, "aufenthalt": STR, "nachfolgende": STR,
+        "nach_8a": STR, "nach_42": STR,  # "1" ja, "2" nein, None
+        "junge_menschen": INT,
+    },
+    "s8a_records": {
+        "jahr": INT, "kennung": STR, "sozialraum_id": STR, "gemeindeschluessel": STR,
+        "geschlecht": STR, "alter": INT,  # Jahr - Geburtsjahr
+        "ergebnis": STR, "vernachlaessigung": BOOL, "koerperlich": BOOL, "psychisch": BOOL, "sexuell": BOOL,
+        "melder": STR, "inanspruchnahme": STR, "familiengericht": STR,
+    },
+    "s42_records": {
+        "jahr": INT, "kennung": STR, "sozialraum_id": STR, "gemeindeschluessel": STR,
+        "art": STR, "dauer_tage": INT,  # Ende - Beginn in calendar days
+        "geschlecht": STR, "alter": INT,
+        "anlass": STR,  # ";"-joined anlass_42 codes, e.g. "1;8"
+        "anregende": STR, "anschluss": STR,
+    },
+    "zuordnung": {"kennung": STR, "sozialraum_id": STR, "art": STR, "berichtsjahr": INT},  # art: hze|8a|42|None
+    "geometrie": {
+        "sozialraum_id": STR,
+        "geometrie": STR,  # GeoJSON geometry (WGS84), simplified for display, coordinates rounded to 5 decimals
+        "geometrie_original": STR,  # GeoJSON geometry (WGS84), as delivered (repaired if invalid)
+    },
+}
+
+# Masterdatei sheets in workbook order: kind -> sheet name
+SHEETS = {
+    "sozialraeume": "Sozialräume",
+    "bevoelkerung": "Bevölkerung",
+    "sgb2": "SGB II",
+    "hze": "HzE",
+    "beratung": "Beratung",
+    "zugaenge": "Zugänge",
+    "s8a": "§ 8a",
+    "s8a_melder": "§ 8a Melder",
+    "s42": "§ 42",
+    "kosten": "Kosten",
+    "personal": "Personal",
+}
+RECORD_KINDS = ("hze_records", "s8a_records", "s42_records")
+WHOLE_KINDS = ("sozialraeume", "zuordnung", "geometrie")  # replaced whole, no year
+YEARLY_KINDS = tuple(k for k in TABLES if k not in WHOLE_KINDS)
+
+# German names of the data kinds (versions list, data-quality page)
+KIND_LABELS = {
+    **SHEETS,
+    "hze_records": "HzE-Einzeldaten",
+    "s8a_records": "§ 8a-Einzeldaten",
+    "s42_records": "§ 42-Einzeldaten",
+    "zuordnung": "Zuordnungstabelle",
+    "geometrie": "Geometrie",
+}
+
+# import kinds of the command line (cli.md --kind) -> what they produce
+IMPORT_KINDS = ("masterdatei", "hze", "hze-festbreite", "8a", "42", "zuordnung", "geometrie")
+
+
+def empty(kind: str) -> pd.DataFrame:
+    """An empty frame of the kind with the canonical columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in TABLES[kind].items()})
+
+
+def _missing(v) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def conform(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return `frame` with exactly the canonical columns (missing ones filled with NA) in canonical order and dtype."""
+    out = pd.DataFrame(index=frame.index)
+    for col, dtype in TABLES[kind].items():
+        if col in frame.columns:
+            s = frame[col]
+        else:
+            s = pd.Series([None] * len(frame), index=frame.index)
+        if dtype == STR:
+            s = s.astype(object)
+            s = s.where(s.notna(), None)
+            if not all(isinstance(v, str) for v in s.dropna().head(50)):  # numbers etc. become text
+                s = pd.Series([None if _missing(v) else str(v) for v in s], index=s.index, dtype=object)
+        else:
+            s = s.astype(dtype)
+        out[col] = s
+    return out.reset_index(drop=True)
+
+
+@dataclass
+class Dataset:
+    """Everything current for one tenant, derived and ready for indicators.
+
+    `tables[kind]` for every kind of TABLES (empty frames where nothing is uploaded). The aggregated kinds
+    (`hze`, `s8a`, `s8a_melder`, `s42`) already have single-case records applied for the years that have records,
+    and the record tables carry the assigned `sozialraum_id` (possibly OHNE). `record_years[kind]` lists the
+    years for which records (not the aggregated sheet) are the source.
+    """
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    record_years: dict[str, set[int]] = field(default_factory=dict)
+    tenant_name: str = ""
+    data_version: int = 0
+
+    def __getitem__(self, kind: str) -> pd.DataFrame:
+        return self.tables.get(kind, empty(kind)) if kind in TABLES else self.tables[kind]
+
+    def years(self) -> list[int]:
+        """All years that have any yearly data."""
+        ys: set[int] = set()
+        for kind in YEARLY_KINDS:
+            t = self.tables.get(kind)
+            if t is not None and len(t):
+                ys.update(int(y) for y in t["jahr"].dropna().unique())
+        return sorted(ys)

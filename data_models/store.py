@@ -1,0 +1,254 @@
+"""Versioned storage of a tenant's data.
+
+Every upload is one new version (numbered 1, 2, 3 … per tenant without gaps). It stores one immutable slice per data
+kind and year it touched (kinds replaced whole use year -1) and switches the tenant's current slices, all in one
+transaction; `tenants.data_version` is bumped in the same transaction, so caches keyed by it never serve stale data.
+A failed or interrupted import leaves the previous data untouched (nothing is committed).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import pandas as pd
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from data_models import db
+from data_models.db import write_transaction
+from data_models.audit import log_event
+from data_models.findings import FEHLER, Finding
+from data_models.importers.base import ImportResult
+from data_models.schema import KIND_LABELS, TABLES, WHOLE_KINDS, conform, empty
+
+WHOLE_YEAR = -1
+
+
+class StoreError(Exception):
+    """A refusal in German (unknown version, nothing to store, storage failure a user can act on)."""
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def serialise(frame: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    frame.to_parquet(buf, index=False, compression="zstd")
+    return buf.getvalue()
+
+
+def deserialise(kind: str, payload: bytes) -> pd.DataFrame:
+    return conform(kind, pd.read_parquet(io.BytesIO(payload)))
+
+
+def _lock_tenant(conn: Connection, tenant_id: int) -> int:
+    """Bump and return the tenant's data version; the row lock serialises writers of one tenant (PostgreSQL)."""
+    n = conn.execute(update(db.tenants).where(db.tenants.c.id == tenant_id)
+                     .values(data_version=db.tenants.c.data_version + 1)).rowcount
+    if n != 1:
+        raise StoreError("Dieses Jugendamt gibt es nicht.")
+    return conn.execute(select(db.tenants.c.data_version).where(db.tenants.c.id == tenant_id)).scalar_one()
+
+
+def _next_version(conn: Connection, tenant_id: int) -> int:
+    last = conn.execute(select(func.max(db.versions.c.version)).where(db.versions.c.tenant_id == tenant_id)).scalar()
+    return (last or 0) + 1
+
+
+def _split(kind: str, frame: pd.DataFrame) -> list[tuple[int, pd.DataFrame]]:
+    frame = conform(kind, frame)
+    if kind in WHOLE_KINDS:
+        return [(WHOLE_YEAR, frame)]
+    return [(int(y), part.reset_index(drop=True)) for y, part in frame.groupby("jahr", sort=True)]
+
+
+def _make_current(conn: Connection, tenant_id: int, kind: str, jahr: int, slice_id: int) -> None:
+    c = db.current_slices
+    conn.execute(delete(c).where(and_(c.c.tenant_id == tenant_id, c.c.kind == kind, c.c.jahr == jahr)))
+    conn.execute(insert(c).values(tenant_id=tenant_id, kind=kind, jahr=jahr, slice_id=slice_id))
+
+
+def save_import(engine: Engine, tenant_id: int, user: str, result: ImportResult, data: bytes) -> int:
+    """Store an accepted import as a new version and make it current. Returns the version number."""
+    if not result.ok:
+        raise StoreError("Die Datei enthält Fehler und wurde nicht gespeichert.")
+    parts = {kind: _split(kind, frame) for kind, frame in result.tables.items() if kind in TABLES}
+    parts = {k: v for k, v in parts.items() if v}
+    if not parts:
+        raise StoreError("Die Datei enthält keine Daten, die gespeichert werden könnten.")
+    arten = {k: (None if k in WHOLE_KINDS else [y for y, _ in v]) for k, v in parts.items()}
+    zeilen = {k: int(sum(len(f) for _, f in v)) for k, v in parts.items()}
+    # findings kept with the version; case numbers are personal data and never stored (einzeldaten.md)
+    notes = [{**f.as_dict(), "wert": "" if "kennnummer" in f.spalte.casefold() else f.as_dict()["wert"]}
+             for f in result.findings if f.schwere != FEHLER][:500]
+    payloads = {(k, y): (serialise(f), len(f)) for k, v in parts.items() for y, f in v}
+    with write_transaction(engine) as conn:
+        _lock_tenant(conn, tenant_id)
+        number = _next_version(conn, tenant_id)
+        version_id = conn.execute(insert(db.versions).values(
+            tenant_id=tenant_id, version=number, created_at=datetime.now(timezone.utc), benutzer=user,
+            datei=result.datei[:255], datei_hash=file_hash(data), import_kind=result.kind,
+            arten=json.dumps(arten), zeilen=json.dumps(zeilen), findings=json.dumps(notes, ensure_ascii=False),
+        ).returning(db.versions.c.id)).scalar_one()
+        for (kind, jahr), (payload, rows) in payloads.items():
+            slice_id = conn.execute(insert(db.slices).values(
+                tenant_id=tenant_id, version_id=version_id, kind=kind, jahr=jahr, zeilen=rows, payload=payload,
+            ).returning(db.slices.c.id)).scalar_one()
+            _make_current(conn, tenant_id, kind, jahr, slice_id)
+        log_event(conn, tenant_id, user, "upload", f"Version {number}: {result.datei[:200]}")
+    return number
+
+
+def rollback(engine: Engine, tenant_id: int, user: str, version: int) -> int:
+    """Make the data of upload `version` current again, as a new version that copies its slices."""
+    with write_transaction(engine) as conn:
+        src = conn.execute(select(db.versions).where(and_(
+            db.versions.c.tenant_id == tenant_id, db.versions.c.version == version))).first()
+        if src is None:
+            raise StoreError(f"Eine Version {version} gibt es für dieses Jugendamt nicht.")
+        _lock_tenant(conn, tenant_id)
+        number = _next_version(conn, tenant_id)
+        version_id = conn.execute(insert(db.versions).values(
+            tenant_id=tenant_id, version=number, created_at=datetime.now(timezone.utc), benutzer=user,
+            datei=src.datei, datei_hash=src.datei_hash, import_kind=src.import_kind, arten=src.arten,
+            zeilen=src.zeilen, findings="[]", rollback_of=version,
+        ).returning(db.versions.c.id)).scalar_one()
+        rows = conn.execute(select(db.slices).where(and_(
+            db.slices.c.tenant_id == tenant_id, db.slices.c.version_id == src.id))).all()
+        for r in rows:
+            slice_id = conn.execute(insert(db.slices).values(
+                tenant_id=tenant_id, version_id=version_id, kind=r.kind, jahr=r.jahr, zeilen=r.zeilen,
+                payload=r.payload).returning(db.slices.c.id)).scalar_one()
+            _make_current(conn, tenant_id, r.kind, r.jahr, slice_id)
+        log_event(conn, tenant_id, user, "wiederherstellung", f"Version {version} als Version {number}")
+    return number
+
+
+def data_version(engine: Engine, tenant_id: int) -> int:
+    with engine.connect() as conn:
+        v = conn.execute(select(db.tenants.c.data_version).where(db.tenants.c.id == tenant_id)).scalar()
+    return int(v or 0)
+
+
+def current_frames(engine: Engine, tenant_id: int, kinds: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+    """The tenant's current canonical frames per kind (every kind of TABLES; empty where nothing is stored)."""
+    c, s = db.current_slices, db.slices
+    q = (select(s.c.kind, s.c.jahr, s.c.payload).select_from(c.join(s, c.c.slice_id == s.c.id))
+         .where(and_(c.c.tenant_id == tenant_id, s.c.tenant_id == tenant_id)).order_by(s.c.kind, s.c.jahr))
+    if kinds:
+        q = q.where(c.c.kind.in_(kinds))
+    with engine.connect() as conn:
+        rows = conn.execute(q).all()
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for r in rows:
+        parts.setdefault(r.kind, []).append(deserialise(r.kind, r.payload))
+    out = {}
+    for kind in (kinds or TABLES):
+        frames = [f for f in parts.get(kind, []) if len(f)]
+        out[kind] = pd.concat(frames, ignore_index=True) if frames else empty(kind)
+    return out
+
+
+@dataclass
+class VersionInfo:
+    version: int
+    arten: dict
+    datei: str
+    zeilen: dict
+    benutzer: str
+    zeitpunkt: datetime
+    aktuell: dict
+    import_kind: str
+    rollback_of: int | None
+    findings: list
+
+    def as_json(self) -> dict:
+        return {"version": self.version, "arten": self.arten, "datei": self.datei, "zeilen": self.zeilen,
+                "benutzer": self.benutzer, "zeitpunkt": self.zeitpunkt.isoformat(timespec="seconds"),
+                "aktuell": self.aktuell}
+
+    def describe_arten(self) -> str:
+        return describe(self.arten)
+
+
+def describe(arten: dict) -> str:
+    """German text of kinds and years, e.g. "Sozialräume; Bevölkerung 2015–2024"."""
+    out = []
+    for kind, years in arten.items():
+        label = KIND_LABELS.get(kind, kind)
+        out.append(label if years is None else f"{label} {_years_text(years)}")
+    return "; ".join(out)
+
+
+def _years_text(years: list[int]) -> str:
+    if not years:
+        return ""
+    ys = sorted(years)
+    if ys == list(range(ys[0], ys[-1] + 1)) and len(ys) > 2:
+        return f"{ys[0]}–{ys[-1]}"
+    return ", ".join(str(y) for y in ys)
+
+
+def list_versions(engine: Engine, tenant_id: int) -> list[VersionInfo]:
+    v, s, c = db.versions, db.slices, db.current_slices
+    with engine.connect() as conn:
+        rows = conn.execute(select(v).where(v.c.tenant_id == tenant_id).order_by(v.c.version)).all()
+        cur = conn.execute(select(s.c.version_id, s.c.kind, s.c.jahr).select_from(c.join(s, c.c.slice_id == s.c.id))
+                           .where(c.c.tenant_id == tenant_id)).all()
+    current: dict[int, dict] = {}
+    for r in cur:
+        d = current.setdefault(r.version_id, {})
+        if r.jahr == WHOLE_YEAR:
+            d[r.kind] = None
+        else:
+            d.setdefault(r.kind, []).append(r.jahr)
+    out = []
+    for r in rows:
+        created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=timezone.utc)
+        out.append(VersionInfo(r.version, json.loads(r.arten), r.datei, json.loads(r.zeilen), r.benutzer, created,
+                               {k: (sorted(y) if y is not None else None) for k, y in current.get(r.id, {}).items()},
+                               r.import_kind, r.rollback_of, json.loads(r.findings)))
+    return out
+
+
+def last_version(engine: Engine, tenant_id: int) -> VersionInfo | None:
+    vs = list_versions(engine, tenant_id)
+    return vs[-1] if vs else None
+
+
+def inventory(engine: Engine, tenant_id: int) -> dict[str, list[int] | None]:
+    """Per kind the years currently stored (None for kinds replaced whole). No figures."""
+    c = db.current_slices
+    with engine.connect() as conn:
+        rows = conn.execute(select(c.c.kind, c.c.jahr).where(c.c.tenant_id == tenant_id)).all()
+    out: dict[str, list[int] | None] = {}
+    for r in rows:
+        if r.jahr == WHOLE_YEAR:
+            out[r.kind] = None
+        else:
+            out.setdefault(r.kind, []).append(r.jahr)
+    return {k: (sorted(v) if v is not None else None) for k, v in out.items()}
+
+
+def delete_versions_before(engine: Engine, tenant_id: int, user: str, version: int) -> int:
+    """Delete versions older than `version` whose slices are no longer current. Returns how many were deleted."""
+    v, s, c = db.versions, db.slices, db.current_slices
+    with write_transaction(engine) as conn:
+        in_use = {r.version_id for r in conn.execute(
+            select(s.c.version_id).select_from(c.join(s, c.c.slice_id == s.c.id)).where(c.c.tenant_id == tenant_id))}
+        old = conn.execute(select(v.c.id, v.c.version).where(and_(v.c.tenant_id == tenant_id, v.c.version < version))).all()
+        ids = [r.id for r in old if r.id not in in_use]
+        if ids:
+            conn.execute(delete(s).where(and_(s.c.tenant_id == tenant_id, s.c.version_id.in_(ids))))
+            conn.execute(delete(v).where(and_(v.c.tenant_id == tenant_id, v.c.id.in_(ids))))
+            log_event(conn, tenant_id, user, "versionen_geloescht", f"{len(ids)} Versionen vor Version {version}")
+    return len(ids)
+
+
+def error_findings_message(findings: list[Finding]) -> str:
+    n = sum(1 for f in findings if f.schwere == FEHLER)
+    return f"{n} Fehler gefunden – es wurde nichts gespeichert."

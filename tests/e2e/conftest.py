@@ -1,0 +1,105 @@
+"""End-to-end: a real `streamlit run` on a free loopback port, driven by Playwright in Debian's headless Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import ROOT
+
+expect.set_options(timeout=20_000)  # a shared 2-core machine: give the server time
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, data_dir: Path, seed_demo: bool = False):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, STRATEGIEKARTE_DATA_DIR=str(data_dir),
+                        STRATEGIEKARTE_DATABASE_URL=f"sqlite:///{data_dir / 'e2e.sqlite'}",
+                        STRATEGIEKARTE_COOKIE_KEY="e2e-test-key-" + "x" * 32)
+        py = sys.executable
+        subprocess.run([py, "manage.py", "init-db"], cwd=ROOT, env=self.env, check=True, capture_output=True)
+        if seed_demo:
+            subprocess.run([py, "manage.py", "seed-demo"], cwd=ROOT, env=self.env, check=True, capture_output=True)
+        self.log = open(data_dir / "server.log", "w")
+        self.proc = subprocess.Popen(
+            [py, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/_stcore/health", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("streamlit did not start: " + (data_dir / "server.log").read_text())
+
+    def manage(self, *args) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True,
+                              text=True)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = Server(tmp_path_factory.mktemp("e2e"), seed_demo=getattr(pytest, "_sk_seed_demo", False))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    pg = ctx.new_page()
+    pg.set_default_timeout(20000)
+    yield pg
+    ctx.close()
+
+
+def settle(page, timeout: float = 20000) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        timeout=timeout)
+    page.wait_for_timeout(300)

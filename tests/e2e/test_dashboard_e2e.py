@@ -1,0 +1,71 @@
+"""Issue 5 in a real browser: the demo through every HzE page, change the year, open a shared link, download."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Server, settle
+
+PAGES = ["Übersicht", "Karte", "Sozialräume", "Entwicklung", "Leistungen", "Ressourcen", "Datenqualität"]
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    srv = Server(tmp_path_factory.mktemp("e2e_demo"), seed_demo=True)
+    yield srv
+    srv.stop()
+
+
+def no_exception(page):
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.inner_text("body")
+
+
+def test_demo_walk_year_change_shared_link_and_download(demo_server, page, tmp_path):
+    base = demo_server.url
+    page.goto(base)
+    settle(page)
+    page.get_by_role("button", name="Demo ansehen").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for name in PAGES:
+        nav.get_by_role("link", name=name, exact=True).click()
+        settle(page)
+        expect(page.get_by_role("heading", name=name, exact=True).first).to_be_visible()
+        no_exception(page)
+
+    # change the year on Sozialräume; the URL carries it
+    nav.get_by_role("link", name="Sozialräume", exact=True).click()
+    settle(page)
+    page.get_by_label("Jahr").first.click()
+    page.get_by_role("option", name="2019").click()
+    settle(page)
+    expect(page.get_by_text("nach Sozialraum, 2019").first).to_be_visible()
+    assert "jahr=2019" in page.url
+    shared = page.url
+
+    # the year is kept when switching pages
+    nav.get_by_role("link", name="Karte", exact=True).click()
+    settle(page)
+    assert "jahr=2019" in page.url
+    no_exception(page)
+
+    # a table download (CSV for German Excel)
+    nav.get_by_role("link", name="Datenqualität", exact=True).click()
+    settle(page)
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Tabelle als CSV (Excel)").first.click()
+    path = tmp_path / "tabelle.csv"
+    dl.value.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b";" in data  # BOM and semicolons: opens in German Excel
+
+    # the shared link opens the same view in a new browser (guest opens the demo first)
+    other = page.context.browser.new_context(viewport={"width": 1280, "height": 720})
+    p2 = other.new_page()
+    assert "demo=1" in shared  # the link itself opens the demo for a new visitor
+    p2.goto(shared)
+    settle(p2)
+    expect(p2.get_by_text("nach Sozialraum, 2019").first).to_be_visible()
+    other.close()
