@@ -26,7 +26,7 @@ def download_buttons(frame: pd.DataFrame, name: str, *, key: str | None = None,
     with c1:
         st.download_button(
             f"{label} als CSV (Excel)",
-            data=lambda: csv_de_bytes(frame, columns_de, source=source),
+            data=_audited(lambda: csv_de_bytes(frame, columns_de, source=source), f"{stem}.csv"),
             file_name=f"{stem}.csv",
             mime=CSV_MIME,
             key=f"{key}_csv",
@@ -37,10 +37,35 @@ def download_buttons(frame: pd.DataFrame, name: str, *, key: str | None = None,
     with c2:
         st.download_button(
             f"{label} als Excel-Datei",
-            data=lambda: xlsx_bytes(frame, columns_de, source=source, sheet_name=sheet_name),
+            data=_audited(lambda: xlsx_bytes(frame, columns_de, source=source, sheet_name=sheet_name), f"{stem}.xlsx"),
             file_name=f"{stem}.xlsx",
             mime=XLSX_MIME,
             key=f"{key}_xlsx",
             on_click="ignore",
             icon=":material/download:",
         )
+
+
+def _audited(build, file_name: str):
+    """Wrap a byte builder so that a download by a user of a tenant is written to the tenant's audit log.
+
+    Streamlit runs the builder when the button is clicked (outside the script run), so who and which tenant are
+    taken now, at render time. Guests and coordinators are not logged (they have no tenant log)."""
+    try:
+        from components import session
+
+        u = session.current_user()
+        target = (session.engine(), u["tenant_id"], u["username"]) if u and u.get("tenant_id") else None
+    except Exception:  # no Streamlit session (bare mode): nothing to log
+        target = None
+    if target is None:
+        return build
+
+    def run():
+        from data_models.audit import log
+
+        data = build()
+        log(target[0], target[1], target[2], "download", file_name)
+        return data
+
+    return run

@@ -74,6 +74,18 @@ def delete_own_tenant(engine: Engine, tenant_id: int, actor: str, typed_name: st
     return delete_tenant(engine, tenant_id, actor=actor)
 
 
+def versions_deletable_before(engine: Engine, tenant_id: int, version: int) -> list[int]:
+    """The version numbers `store.delete_versions_before(version)` would delete: older than `version` and holding no
+    current data (a version whose data are still current stays, or the data would be lost)."""
+    v, s, c = db.versions, db.slices, db.current_slices
+    with engine.connect() as conn:
+        in_use = set(conn.execute(select(s.c.version_id).select_from(c.join(s, c.c.slice_id == s.c.id))
+                                  .where(c.c.tenant_id == tenant_id)).scalars())
+        rows = conn.execute(select(v.c.id, v.c.version).where(v.c.tenant_id == tenant_id, v.c.version < version)
+                            .order_by(v.c.version)).all()
+    return [r.version for r in rows if r.id not in in_use]
+
+
 def audit_days() -> int:
     """How long audit entries are kept (days); `STRATEGIEKARTE_PROTOKOLL_TAGE`, default 730 (two years)."""
     try:
