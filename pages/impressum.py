@@ -1,6 +1,13 @@
+"""Impressum: the operator's text (data_models.legal_texts), or a default that says what must be filled in."""
 import streamlit as st
 
-from data_models.config import impressum_text
+from data_models.legal_texts import impressum
 
 st.title("Impressum")
-st.markdown(impressum_text())
+text = impressum()
+if text.problem:
+    st.error(text.problem)
+if text.configured:
+    st.markdown(text.text)
+else:
+    st.warning(text.text, icon=":material/edit_note:")
