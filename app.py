@@ -8,6 +8,7 @@ from components.layout import apply_style, sidebar_footer
 
 st.set_page_config(page_title="Strategiekarte", page_icon=":material/map:", layout="wide")
 apply_style()
+session.check_config()  # production without a cookie key: a German message, nothing else
 
 session.restore_from_cookie()
 session.check_session()
@@ -74,4 +75,4 @@ current = st.navigation(nav, expanded=True)
 goto = st.session_state.pop("sk_goto", None)  # after login or sign-up: land on the tenant's start page
 if goto:
     st.switch_page(goto)
-current.run()
+session.run_page(current)  # storage and database failures: a German message, no stack trace

@@ -118,8 +118,13 @@ def cmd_import(args) -> int:
     data = path.read_bytes()
     if args.kind == "hze-festbreite" and args.year is None:
         raise Usage("Für --kind hze-festbreite bitte das Berichtsjahr mit --year angeben.")
-    outcome = import_file(eng, t.id, "Kommandozeile", data, path.name, kind=args.kind, year=args.year,
-                          crs=args.crs, id_property=args.id_property, dry_run=args.dry_run)
+    from data_models.store import StoreError
+
+    try:
+        outcome = import_file(eng, t.id, "Kommandozeile", data, path.name, kind=args.kind, year=args.year,
+                              crs=args.crs, id_property=args.id_property, dry_run=args.dry_run)
+    except StoreError as exc:  # the database refused the write (disk full, read-only): nothing stored
+        raise Refused(str(exc)) from None
     _print_findings(outcome.result.findings)
     if not outcome.result.ok:
         n = sum(1 for f in outcome.result.findings if f.schwere == "Fehler")

@@ -6,16 +6,18 @@ Session state holds only who is logged in (`sk_user`) and the guest's chosen ten
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import streamlit as st
 
 from data_models import accounts, audit
 from data_models.accounts import Tenant
-from data_models.config import cookie_expiry_days, database_url, cookie_key, trusted_proxy
+from data_models.config import ConfigError, check_startup, cookie_expiry_days, database_url, cookie_key, trusted_proxy
 from data_models.database import init_db
 from data_models.permissions import Principal, can
 
+log = logging.getLogger("strategiekarte")
 COOKIE_NAME = "strategiekarte_anmeldung"
 LOGIN_FIELDS = {"Form name": "Anmelden", "Username": "Benutzername", "Password": "Passwort", "Login": "Anmelden"}
 
@@ -163,3 +165,35 @@ def require(action: str) -> Context:
                    "berechtigten Konto an.")
         st.stop()
     return ctx
+
+
+def check_config() -> None:
+    """At the start of every run: refuse to run with unsafe settings (production without a cookie key)."""
+    try:
+        check_startup()
+    except ConfigError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+DATABASE_TROUBLE = ("Die Datenbank ist gerade nicht erreichbar oder nimmt keine Änderungen an (z. B. weil der "
+                    "Speicherplatz erschöpft ist). Es wurde nichts gespeichert; die bisherigen Daten sind unverändert. "
+                    "Bitte versuchen Sie es in einigen Minuten erneut und wenden Sie sich an den Betrieb, wenn das "
+                    "Problem bleibt.")
+
+
+def run_page(current) -> None:
+    """Run the chosen page; a storage refusal or a database failure becomes a German message, not a stack trace.
+    The technical error goes to the server log."""
+    from sqlalchemy.exc import InternalError, OperationalError
+
+    from data_models.store import StoreError
+
+    try:
+        current.run()
+    except StoreError as exc:
+        st.error(str(exc))
+    except (OperationalError, InternalError) as exc:
+        # the driver's message only: SQLAlchemy's own text would repeat the statement's parameters
+        log.error("Datenbankfehler auf einer Seite: %s", exc.orig if getattr(exc, "orig", None) else exc)
+        st.error(DATABASE_TROUBLE)

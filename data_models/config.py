@@ -18,9 +18,35 @@ def database_url() -> str:
     return f"sqlite:///{DATA_DIR / 'strategiekarte.sqlite'}"
 
 
+MIN_COOKIE_KEY_LENGTH = 32  # characters; required in production
+
+
+class ConfigError(Exception):
+    """A setting the operator must fix before the app may run (German message, never containing a secret)."""
+
+
+def production() -> bool:
+    """`STRATEGIEKARTE_ENV=production`: no silent defaults for secrets."""
+    return os.environ.get("STRATEGIEKARTE_ENV", "").strip().lower() in ("production", "prod")
+
+
 def cookie_key() -> str:
-    """`STRATEGIEKARTE_COOKIE_KEY`, else a random key written once under data/ (never committed)."""
-    key = os.environ.get("STRATEGIEKARTE_COOKIE_KEY")
+    """`STRATEGIEKARTE_COOKIE_KEY`, else a random key written once under data/ (never committed).
+
+    In production (`STRATEGIEKARTE_ENV=production`) the key must be set and at least 32 characters long: a key
+    file that several app processes would each create for themselves, or a short guessable key, is refused."""
+    key = (os.environ.get("STRATEGIEKARTE_COOKIE_KEY") or "").strip()
+    if production():
+        if not key:
+            raise ConfigError(
+                "Die Umgebungsvariable STRATEGIEKARTE_COOKIE_KEY ist nicht gesetzt. Im Betrieb "
+                "(STRATEGIEKARTE_ENV=production) startet Strategiekarte nur mit einem geheimen Schlüssel für das "
+                f"Anmelde-Cookie (mindestens {MIN_COOKIE_KEY_LENGTH} zufällige Zeichen, z. B. aus "
+                "`python -c \"import secrets; print(secrets.token_urlsafe(48))\"`).")
+        if len(key) < MIN_COOKIE_KEY_LENGTH:
+            raise ConfigError(
+                f"Der Schlüssel in STRATEGIEKARTE_COOKIE_KEY ist zu kurz: Im Betrieb sind mindestens "
+                f"{MIN_COOKIE_KEY_LENGTH} zufällige Zeichen nötig.")
     if key:
         return key
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -30,6 +56,11 @@ def cookie_key() -> str:
         tmp.write_text(secrets.token_urlsafe(48), encoding="utf-8")
         os.replace(tmp, path)
     return path.read_text(encoding="utf-8").strip()
+
+
+def check_startup() -> None:
+    """Refuse to start with settings that are unsafe in production (raises ConfigError with a German message)."""
+    cookie_key()
 
 
 def cookie_expiry_days() -> float:

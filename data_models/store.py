@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pandas as pd
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import InternalError, OperationalError
 
 from data_models import db
 from data_models.db import write_transaction
@@ -29,6 +32,31 @@ WHOLE_YEAR = -1
 
 class StoreError(Exception):
     """A refusal in German (unknown version, nothing to store, storage failure a user can act on)."""
+
+
+log = logging.getLogger("strategiekarte")
+_NOT_SAVED = "Es wurde nichts gespeichert; die bisherigen Daten sind unverändert."
+
+
+@contextmanager
+def _storage_guard():
+    """A write the database refuses (disk full, read-only file or server, connection lost) becomes a StoreError
+    in German. The transaction is rolled back by then, so no partial version exists. The driver's message goes to
+    the server log (not SQLAlchemy's text, which would repeat the statement's parameters)."""
+    try:
+        yield
+    except (OperationalError, InternalError) as exc:
+        detail = str(getattr(exc, "orig", None) or exc)
+        log.error("Speichern fehlgeschlagen: %s", detail)
+        text = detail.casefold()
+        if "full" in text or "no space" in text or "quota" in text:
+            raise StoreError("Der Speicherplatz der Datenbank ist erschöpft. " + _NOT_SAVED
+                             + " Bitte wenden Sie sich an den Betrieb.") from None
+        if "readonly" in text or "read-only" in text or "read only" in text:
+            raise StoreError("Die Datenbank ist schreibgeschützt und nimmt gerade keine Änderungen an. " + _NOT_SAVED
+                             + " Bitte wenden Sie sich an den Betrieb.") from None
+        raise StoreError("Die Datenbank hat das Speichern abgelehnt oder ist nicht erreichbar. " + _NOT_SAVED
+                         + " Bitte versuchen Sie es in einigen Minuten erneut.") from None
 
 
 def file_hash(data: bytes) -> str:
@@ -86,7 +114,7 @@ def save_import(engine: Engine, tenant_id: int, user: str, result: ImportResult,
     notes = [{**f.as_dict(), "wert": "" if "kennnummer" in f.spalte.casefold() else f.as_dict()["wert"]}
              for f in result.findings if f.schwere != FEHLER][:500]
     payloads = {(k, y): (serialise(f), len(f)) for k, v in parts.items() for y, f in v}
-    with write_transaction(engine) as conn:
+    with _storage_guard(), write_transaction(engine) as conn:
         _lock_tenant(conn, tenant_id)
         number = _next_version(conn, tenant_id)
         version_id = conn.execute(insert(db.versions).values(
@@ -105,7 +133,7 @@ def save_import(engine: Engine, tenant_id: int, user: str, result: ImportResult,
 
 def rollback(engine: Engine, tenant_id: int, user: str, version: int) -> int:
     """Make the data of upload `version` current again, as a new version that copies its slices."""
-    with write_transaction(engine) as conn:
+    with _storage_guard(), write_transaction(engine) as conn:
         src = conn.execute(select(db.versions).where(and_(
             db.versions.c.tenant_id == tenant_id, db.versions.c.version == version))).first()
         if src is None:
@@ -237,7 +265,7 @@ def inventory(engine: Engine, tenant_id: int) -> dict[str, list[int] | None]:
 def delete_versions_before(engine: Engine, tenant_id: int, user: str, version: int) -> int:
     """Delete versions older than `version` whose slices are no longer current. Returns how many were deleted."""
     v, s, c = db.versions, db.slices, db.current_slices
-    with write_transaction(engine) as conn:
+    with _storage_guard(), write_transaction(engine) as conn:
         in_use = {r.version_id for r in conn.execute(
             select(s.c.version_id).select_from(c.join(s, c.c.slice_id == s.c.id)).where(c.c.tenant_id == tenant_id))}
         old = conn.execute(select(v.c.id, v.c.version).where(and_(v.c.tenant_id == tenant_id, v.c.version < version))).all()

@@ -70,7 +70,12 @@ if upload is not None:
             st.dataframe(pending["diff"], hide_index=True, width="stretch")
             if st.button("Übernehmen", type="primary"):
                 with st.spinner("Speichern …"):
-                    version = store.save_import(engine, tenant.id, ctx.principal.username, result, pending["data"])
+                    try:
+                        version = store.save_import(engine, tenant.id, ctx.principal.username, result,
+                                                    pending["data"])
+                    except store.StoreError as exc:  # disk full, read-only database: nothing was stored
+                        st.error(str(exc))
+                        st.stop()
                 st.session_state.pop("sk_pending", None)
                 st.session_state["sk_saved"] = version
                 st.rerun()
@@ -91,6 +96,10 @@ for v in reversed(versions):
     c1.markdown(f"**Version {v.version}**{extra} · {v.zeitpunkt:%d.%m.%Y %H:%M} · {escape_md(v.benutzer)} · "
                 f"{escape_md(v.datei)}  \n{v.describe_arten()}  \n_{current}_")
     if c2.button("Wiederherstellen", key=f"rb{v.version}", disabled=v.version == versions[-1].version):
-        n = store.rollback(engine, tenant.id, ctx.principal.username, v.version)
+        try:
+            n = store.rollback(engine, tenant.id, ctx.principal.username, v.version)
+        except store.StoreError as exc:
+            st.error(str(exc))
+            st.stop()
         st.success(f"Version {v.version} ist wieder aktuell (als Version {n}).")
         st.rerun()

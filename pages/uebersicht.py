@@ -1,4 +1,5 @@
 """Übersicht: the key figures of the chosen year with change to the previous year and their history."""
+import pandas as pd
 import streamlit as st
 
 from components import dashboard, data_access, filters
@@ -21,9 +22,9 @@ for key in KEYS:
         continue
     r = now.iloc[0]
     history = [None if v != v else float(v) for v in rows.loc[rows["jahr"] <= year, "wert"].astype("float64")]
-    kpis.append(Kpi(label=dashboard.label(key), value=None if r["wert"] is None or r["wert"] != r["wert"] else float(r["wert"]),
+    kpis.append(Kpi(label=dashboard.label(key), value=None if pd.isna(r["wert"]) else float(r["wert"]),
                     unit=dashboard.unit(key), year=year,
-                    change=None if r["veraenderung"] != r["veraenderung"] or r["veraenderung"] is None else float(r["veraenderung"]),
+                    change=None if pd.isna(r["veraenderung"]) else float(r["veraenderung"]),
                     change_kind="pp" if r["veraenderung_einheit"] == "Prozentpunkte" else "%",
                     history=history, help=dashboard.help_text(key), suppressed=bool(r.get("unterdrueckt", False))))
 if kpis:
