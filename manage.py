@@ -236,6 +236,18 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_compare(args) -> int:
+    from data_models.indicators import catalogue
+    from data_models.programme import compare_frame
+
+    if args.indicator and args.indicator not in catalogue.CATALOGUE:
+        raise Usage(f"Einen Indikator „{args.indicator}“ gibt es nicht.")
+    # GESAMT only, suppressed per office before filtering (data_models/programme.py)
+    frame = compare_frame(engine(), years=args.year, indicators=args.indicator, peer_group_column=args.peer_group)
+    _output(frame, args.format)
+    return EXIT_OK
+
+
 def cmd_consent(args) -> int:
     from data_models.accounts import set_consent
 
@@ -337,6 +349,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--tenant", required=True)
     s.add_argument("--out", required=True)
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("compare", help="Vergleich der bestätigten, zustimmenden Jugendämter (nur Gesamtwerte)")
+    s.add_argument("--year", type=int)
+    s.add_argument("--indicator")
+    s.add_argument("--peer-group", dest="peer_group", action="store_true")
+    s.add_argument("--format", choices=["json", "csv", "csv-de"], default="json")
+    s.set_defaults(func=cmd_compare)
 
     s = sub.add_parser("consent", help="Teilnahme am Programmvergleich ein- oder ausschalten")
     s.add_argument("--tenant", required=True)

@@ -26,6 +26,7 @@ _MEMBER = {"view_dashboard", "view_exact", "download", "view_quality"}
 _ADMIN = _MEMBER | {"upload", "manage_users", "manage_settings", "view_audit_log", "delete_tenant"}
 _COORDINATOR = {"view_programme", "compare", "confirm_tenants"}
 _DEMO_GUEST = {"view_dashboard", "view_exact", "download", "view_quality"}
+_WORKSHOP_GUEST = {"view_dashboard", "download"}  # a real tenant through a workshop link: suppressed, read-only
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Principal:
     username: str = ""
     tenant_id: int | None = None  # own tenant (admin, member); for a guest: the tenant opened (demo or workshop)
     demo_tenant_id: int | None = None  # the demo tenant's id (open to everyone)
+    workshop_tenant_id: int | None = None  # guest: the tenant of a valid workshop link (checked on every run)
 
 
 def can(p: Principal, action: str, tenant_id: int | None = None) -> bool:
@@ -46,4 +48,6 @@ def can(p: Principal, action: str, tenant_id: int | None = None) -> bool:
         return action in allowed and tenant_id is not None and tenant_id == p.tenant_id
     if p.role == "coordinator":
         return action in _COORDINATOR and tenant_id is None
+    if p.role == "guest" and p.workshop_tenant_id is not None:
+        return action in _WORKSHOP_GUEST and tenant_id == p.workshop_tenant_id
     return False
