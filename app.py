@@ -35,6 +35,7 @@ WAECHTERAMT = [
 ]
 INFO = [
     page("pages/datenqualitaet.py", "Datenqualität", ":material/fact_check:"),
+    page("pages/kennzahlen.py", "Kennzahlen erklärt", ":material/menu_book:"),  # every role (INFO[1:])
     page("pages/impressum.py", "Impressum", ":material/info:"),
     page("pages/datenschutz.py", "Datenschutz", ":material/policy:"),
 ]

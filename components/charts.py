@@ -19,6 +19,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components.theme import (
+    ABOVE_COLOR,
+    BELOW_COLOR,
     CATEGORICAL,
     HIGHLIGHT_COLOR,
     NO_DATA,
@@ -292,57 +294,84 @@ def scatter_sgb2_eckwert(points: pd.DataFrame, *, slope: float | None, intercept
                          size: str = "bev_u21", auffaellig: str = "auffaellig",
                          x_label: str = "SGB-II-Quote unter 15", x_unit: str = "%",
                          y_label: str = "Eckwert HzE (ohne EB)", y_unit: str = "je 1.000 unter 21",
-                         title: str | None = None) -> go.Figure:
+                         title: str | None = None, r2: float | None = None, line_years: str | None = None,
+                         threshold: float = 2.0) -> go.Figure:
     """One point per Sozialraum (x = SGB-II-Quote, y = Eckwert, area ∝ Einwohner unter 21, labelled with the
-    name), the least-squares line y = intercept + slope · x (computed elsewhere, given here), and the "auffällige"
-    Sozialräume (boolean column `auffaellig`) as orange diamonds. Rows without x or y are left out (footnote)."""
+    name), the least-squares line y = intercept + slope · x (computed in data_models/indicators/regression.py,
+    given here) as the stated reference "erwarteter Wert" with its equation and R² in the legend and on the chart
+    (annotation "gleichung"), and the "auffällige" Sozialräume (boolean column `auffaellig`) as diamonds in the
+    diverging colours of that reference: purple above the line, orange below (colour is never the only sign: the
+    shape, the legend and the hover text say it too). Rows without x or y are left out (footnote)."""
     rows = [r for r in _records(points) if r.get("sozialraum_id") not in (GESAMT, OHNE)]
     shown = [r for r in rows if not is_missing(r.get(x)) and not is_missing(r.get(y))]
     left_out = len(rows) - len(shown)
     labels = _unique_labels(shown)
     sizes = [_num(r.get(size)) for r in shown]
     max_size = max((s for s in sizes if s), default=1.0)
+    has_line = slope is not None and intercept is not None and bool(shown)
+
+    def side(r) -> int:
+        """0 = not auffällig, 1 = above the line, -1 = below."""
+        if not bool(r.get(auffaellig) or False):
+            return 0
+        if has_line:
+            return 1 if float(r[y]) > intercept + slope * float(r[x]) else -1
+        return 1 if (_num(r.get("residuum")) or 0) > 0 else -1
+
+    limit = fmt_de(threshold, 1)
     fig = go.Figure()
-    groups = [(False, "Sozialraum", CATEGORICAL[0], "circle"),
-              (True, "auffällig (standardisiertes Residuum über 2 oder unter −2)", HIGHLIGHT_COLOR, "diamond")]
-    for flag, legend, color, symbol in groups:
-        sel = [(r, s) for r, s in zip(shown, sizes) if bool(r.get(auffaellig) or False) == flag]
+    groups = [(0, "Sozialraum", CATEGORICAL[0], "circle", ""),
+              (1, f"auffällig über der Geraden (standardisierter Abstand über {limit})", ABOVE_COLOR, "diamond",
+               "auffällig: über dem erwarteten Wert"),
+              (-1, f"auffällig unter der Geraden (standardisierter Abstand unter −{limit})", BELOW_COLOR, "diamond",
+               "auffällig: unter dem erwarteten Wert")]
+    for flag, legend, color, symbol, note in groups:
+        sel = [(r, s) for r, s in zip(shown, sizes) if side(r) == flag]
         if not sel and flag:
             continue
         hover = []
         for r, s in sel:
-            hover.append("<br>".join([
-                f"<b>{esc(labels[r['sozialraum_id']])}</b>",
-                f"{esc(x_label)}: {fmt_value(r[x], 1, unit=x_unit)}",
-                f"{esc(y_label)}: {fmt_value(r[y], 1, unit=y_unit)}",
-                f"Einwohner unter 21: {fmt_value(s, 0)}",
-            ] + (["auffällig"] if flag else [])))
+            lines = [f"<b>{esc(labels[r['sozialraum_id']])}</b>",
+                     f"{esc(x_label)}: {fmt_value(r[x], 1, unit=x_unit)}",
+                     f"{esc(y_label)}: {fmt_value(r[y], 1, unit=y_unit)}"]
+            if has_line:
+                lines.append(f"erwartet: {fmt_value(intercept + slope * float(r[x]), 1, unit=y_unit)}")
+            lines.append(f"Einwohner unter 21: {fmt_value(s, 0)}")
+            hover.append("<br>".join(lines + ([note] if note else [])))
         fig.add_trace(go.Scatter(
             x=[float(r[x]) for r, _ in sel], y=[float(r[y]) for r, _ in sel], mode="markers+text", name=legend,
             text=[esc(labels[r["sozialraum_id"]]) for r, _ in sel], textposition="top center",
             textfont=dict(size=11), hovertext=hover, hoverinfo="text",
-            marker=dict(color=color, symbol=symbol, opacity=0.8, line=dict(color="#FFFFFF", width=1),
+            marker=dict(color=color, symbol=symbol, opacity=0.85, line=dict(color="#333333" if flag else "#FFFFFF",
+                                                                             width=1),
                         size=[s if s else 0 for _, s in sel], sizemode="area",
                         sizeref=2.0 * max_size / (44.0 ** 2), sizemin=6),
         ))
-    if slope is not None and intercept is not None and shown:
+    if has_line:
         xs = [float(r[x]) for r in shown]
         x0, x1 = min(xs), max(xs)
         sign = "+" if slope >= 0 else "−"
         eq = f"{esc(y_label)} = {fmt_de(intercept, 2)} {sign} {fmt_de(abs(slope), 2)} · {esc(x_label)}"
+        short = f"Eckwert = {fmt_de(intercept, 2)} {sign} {fmt_de(abs(slope), 2)} × Quote"
+        r2_text = "" if r2 is None else f", R² = {fmt_de(r2, 2)}"
+        span = f" {esc(line_years)}" if line_years else ""
         fig.add_trace(go.Scatter(
             x=[x0, x1], y=[intercept + slope * x0, intercept + slope * x1], mode="lines",
-            name="Regressionsgerade (kleinste Quadrate)", line=dict(color=REFERENCE_COLOR, width=2, dash="dash"),
-            hovertext=[eq, eq], hoverinfo="text",
+            name=f"erwarteter Wert: Ausgleichsgerade{span} ({short}{r2_text})",
+            line=dict(color=REFERENCE_COLOR, width=2, dash="dash"), hovertext=[eq, eq], hoverinfo="text",
         ))
+        fig.add_annotation(name="gleichung", text=f"{short}{r2_text}", xref="paper", yref="paper", x=0.01, y=0.99,
+                           xanchor="left", yanchor="top", showarrow=False, align="left",
+                           bgcolor="rgba(255,255,255,0.85)", font=dict(size=13, color=REFERENCE_COLOR))
     fig.update_xaxes(title=dict(text=axis_title(x_label, x_unit)), rangemode="tozero")
     fig.update_yaxes(title=dict(text=axis_title(y_label, y_unit)), rangemode="tozero")
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.16, x=0, xanchor="left"))
     notes = [SIZE_NOTE + "."]
     if left_out:
         notes.append(f"{left_out} Sozialr{'aum' if left_out == 1 else 'äume'} ohne Daten oder mit geheim zu "
                      f"haltenden Werten nicht dargestellt.")
     title = title or f"{y_label} {y_unit} und {x_label} ({x_unit}) nach Sozialraum, {int(year)}"
-    return _finish(fig, title, source, notes, height=520)
+    return _finish(fig, title, source, notes, height=560)
 
 
 # --- sparkline ----------------------------------------------------------------------------------------
@@ -413,13 +442,22 @@ def small_multiples(frame: pd.DataFrame, indicator_label: str, unit: str | None,
 
 # --- Streamlit ----------------------------------------------------------------------------------------
 def render_chart(fig: go.Figure, *, filename: str = "diagramm", key: str | None = None,
-                 table: pd.DataFrame | None = None, table_caption: str | None = None) -> None:
-    """Show a figure with our template (Streamlit's theme off), the PNG download in the modebar, and, for
-    screen readers and exact values, the data as a table in an expander."""
+                 table: pd.DataFrame | None = None, table_caption: str | None = None,
+                 indicator: str | Sequence[str] | None = None, breakdown: str | None = None,
+                 explain: bool = True) -> None:
+    """Show a figure with our template (Streamlit's theme off), the PNG download in the modebar, the help
+    popover ("Erläuterung") of the indicators shown – `indicator` (one id or several), else those of the table's
+    `indikator` column – and/or of a `breakdown`, and, for screen readers and exact values, the data as a table
+    in an expander."""
     import streamlit as st
+
+    from components.indicator_help import help_popover, indicators_in
 
     st.plotly_chart(fig, theme=None, config=plotly_config(filename), key=key,
                     alt=_alt_text(fig))
+    if explain:
+        help_popover(indicator if indicator is not None else indicators_in(table), breakdown=breakdown,
+                     key=f"{key}_hilfe" if key else None)
     if table is not None:
         from components.tables import render_table
 

@@ -1,5 +1,6 @@
 """KPI tiles: a value with unit, the change to the previous year (computed elsewhere: % for counts, rates and
-money, Prozentpunkte for indicators in %), a sparkline of the earlier years, and an explanation.
+money, Prozentpunkte for indicators in %), a sparkline of the earlier years, and an explanation (a tooltip and,
+for a tile with `indicator`, the "Erläuterung" popover of indicators/help.py).
 
 `kpi_view(kpi)` is pure (the texts a tile shows); `render_kpi_row(kpis)` draws them with `st.metric`.
 """
@@ -29,6 +30,7 @@ class Kpi:
     history: Sequence[float | None] = ()  # values of the years up to `year`, oldest first
     help: str | None = None  # short explanation: formula and unit (our text, may use markdown)
     details: str | None = None  # longer explanation for the popover (our markdown)
+    indicator: str | None = None  # catalogue id: short tooltip and "Erläuterung" popover (indicators/help.py)
     where: str | None = None  # a Sozialraum name (user text, escaped when shown)
     suppressed: bool = False
     decimals: int | None = None
@@ -58,6 +60,10 @@ def kpi_view(k: Kpi) -> KpiView:
     value = fmt_value(k.value, dec, suppressed=k.suppressed, unit=k.unit)
     delta = None if k.suppressed or is_missing(k.change) else fmt_change(k.change, kind)
     help_text = k.help
+    if k.indicator:  # the popover holds the full explanation: the tooltip stays short
+        from data_models.indicators.help import short_help
+
+        help_text = short_help(k.indicator)
     if k.suppressed:
         help_text = f"{help_text}\n\n{SUPPRESSED_FOOTNOTE}" if help_text else SUPPRESSED_FOOTNOTE
     history = [] if k.suppressed else [float(v) for v in k.history if not is_missing(v)]
@@ -90,8 +96,12 @@ def render_kpi(k: Kpi, key: str | None = None) -> None:
         chart_type="line",
     )
     if k.details:
-        with st.popover("Erläuterung", icon=":material/info:", key=key):
+        with st.popover("Erläuterung", icon=":material/help:", key=key):
             st.markdown(k.details)
+    elif k.indicator:
+        from components.indicator_help import help_popover
+
+        help_popover(k.indicator, key=key)
 
 
 def render_kpi_row(kpis: Sequence[Kpi], columns: int | None = None, key: str = "kpi") -> None:

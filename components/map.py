@@ -7,6 +7,11 @@
   and suppressed values, outlines, and a TextLayer with name (and value) at a point inside each district.
   Feature properties are reduced to what the tooltip and the selection need; coordinates are rounded to 5 decimals.
 - `legend_items(...)`: the class ranges with units, computed exactly as the map's colours.
+- Colours carry no judgement: levels use one sequential hue (light = lower, dark = higher). Only with a stated
+  `reference` (e.g. the municipality's `GESAMT` of the year, or a peer-group median) are the classes diverging
+  around it (`classify_around`): ≤ 80 %, over 80 to 90 %, over 90 to 110 %, over 110 to 120 %, over 120 % of the
+  reference – orange below, purple above, neutral near it (ColorBrewer PuOr) – and the reference is named in the
+  legend.
 
 The tooltip is a `text` tooltip: deck.gl writes it with `innerText`, so names from uploads cannot inject HTML in
 any renderer. (Streamlit 1.67 also HTML-escapes values it substitutes into an `html` tooltip; escaping them here
@@ -24,8 +29,10 @@ import pandas as pd
 import pydeck as pdk
 
 from components.theme import (
+    LEVELS_NOTE,
     NO_DATA,
     NO_DATA_COLOR,
+    diverging,
     SUPPRESSED,
     decimals_for,
     fmt_de,
@@ -51,9 +58,10 @@ METHODS = ("quantile", "gleich")  # quantile classes, equal intervals
 # --- classes ------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Classes:
-    edges: tuple[float, ...]  # ascending, len = number of classes + 1
-    colors: tuple[str, ...]  # one per class, light -> dark
+    edges: tuple[float, ...]  # ascending, len = number of classes + 1 (±inf at the ends around a reference)
+    colors: tuple[str, ...]  # one per class, light -> dark (sequential) or below -> above (diverging)
     method: str = "quantile"
+    reference: float | None = None  # diverging classes: the stated reference value
 
     @property
     def k(self) -> int:
@@ -105,6 +113,19 @@ def classify(values: Sequence, k: int = 5, method: str = "quantile") -> Classes:
     return Classes(tuple(unique), tuple(sequential(n)), method)
 
 
+DIVERGING_RATIOS = (0.8, 0.9, 1.1, 1.2)  # class edges as shares of the reference (closed on the right)
+
+
+def classify_around(reference: float, ratios: Sequence[float] = DIVERGING_RATIOS) -> Classes:
+    """Five diverging classes around a positive `reference`: (−∞, 0.8 r], (0.8 r, 0.9 r], (0.9 r, 1.1 r],
+    (1.1 r, 1.2 r], (1.2 r, ∞). ValueError for a reference that is missing, 0 or negative (no share of it)."""
+    if is_missing(reference) or float(reference) <= 0:
+        raise ValueError("a diverging scale needs a positive reference value")
+    r = float(reference)
+    edges = (-math.inf, *(round(r * q, 10) for q in ratios), math.inf)
+    return Classes(edges, tuple(diverging(len(ratios) + 1)), "bezug", r)
+
+
 # --- frame -> values per Sozialraum -------------------------------------------------------------------
 def _rows_by_id(frame: pd.DataFrame) -> dict[str, dict]:
     if frame is None or len(frame) == 0:
@@ -141,13 +162,22 @@ def classes_for(frame: pd.DataFrame, classes: int = 5, method: str = "quantile")
     return classify([_value(r) for r in _rows_by_id(frame).values()], classes, method)
 
 
+def _classes(frame: pd.DataFrame, classes: int, method: str, reference: float | None) -> Classes:
+    if reference is not None:
+        return classify_around(reference)
+    return classify([_value(r) for r in _rows_by_id(frame).values()], classes, method)
+
+
 def legend_items(frame: pd.DataFrame, unit: str | None, classes: int = 5, method: str = "quantile", *,
-                 decimals: int | None = None) -> list[dict]:
+                 decimals: int | None = None, reference: float | None = None,
+                 reference_label: str = "Bezugswert") -> list[dict]:
     """Legend rows: {"farbe", "text", "von", "bis", "anzahl"} per class (first "von a bis b", then "über a bis b",
-    with unit), then "keine Daten" and "geheim zu halten" (grey) where such Sozialräume exist."""
+    with unit), then "keine Daten" and "geheim zu halten" (grey) where such Sozialräume exist. With a
+    `reference`, the diverging classes around it, each text naming its share of the reference, and the neutral
+    class naming the reference itself ("`reference_label`: 32,0 …")."""
     dec = decimals_for(unit) if decimals is None else decimals
     rows = _rows_by_id(frame)
-    cls = classify([_value(r) for r in rows.values()], classes, method)
+    cls = _classes(frame, classes, method, reference)
     counts = [0] * cls.k
     for r in rows.values():
         i = cls.index(_value(r))
@@ -155,6 +185,22 @@ def legend_items(frame: pd.DataFrame, unit: str | None, classes: int = 5, method
             counts[i] += 1
     u = f" {unit_suffix(unit)}" if unit else ""
     items = []
+    if cls.reference is not None:
+        pct = [fmt_de(q * 100, 0) for q in DIVERGING_RATIOS]
+        ref_text = f"{reference_label}: {fmt_de(cls.reference, dec)}{u}"
+        for i in range(cls.k):
+            lo, hi = cls.edges[i], cls.edges[i + 1]
+            if i == 0:
+                text = f"bis {fmt_de(hi, dec)}{u} (bis {pct[0]} % des Bezugswerts)"
+            elif i == cls.k - 1:
+                text = f"über {fmt_de(lo, dec)}{u} (über {pct[-1]} % des Bezugswerts)"
+            else:
+                text = (f"über {fmt_de(lo, dec)} bis {fmt_de(hi, dec)}{u} (über {pct[i - 1]} bis {pct[i]} % des "
+                        f"Bezugswerts)")
+            if lo < cls.reference <= hi:
+                text += f" – {ref_text}"
+            items.append({"farbe": cls.colors[i], "text": text, "von": lo, "bis": hi, "anzahl": counts[i]})
+        return items + _grey_items(rows)
     for i in range(cls.k):
         lo, hi = cls.edges[i], cls.edges[i + 1]
         if lo == hi:
@@ -164,6 +210,11 @@ def legend_items(frame: pd.DataFrame, unit: str | None, classes: int = 5, method
         else:
             text = f"über {fmt_de(lo, dec)} bis {fmt_de(hi, dec)}{u}"
         items.append({"farbe": cls.colors[i], "text": text, "von": lo, "bis": hi, "anzahl": counts[i]})
+    return items + _grey_items(rows)
+
+
+def _grey_items(rows: dict[str, dict]) -> list[dict]:
+    items = []
     n_missing = sum(1 for r in rows.values() if not _suppressed(r) and is_missing(r.get("wert")))
     n_supp = sum(1 for r in rows.values() if _suppressed(r))
     if n_missing:
@@ -172,6 +223,17 @@ def legend_items(frame: pd.DataFrame, unit: str | None, classes: int = 5, method
         items.append({"farbe": NO_DATA_COLOR, "text": f"„{SUPPRESSED}“ geheim zu halten", "von": None, "bis": None,
                       "anzahl": n_supp})
     return items
+
+
+def legend_note(unit: str | None = None, reference: float | None = None, reference_label: str = "Bezugswert",
+                decimals: int | None = None) -> str:
+    """The sentence under the legend that says what the colours mean (and that they do not judge)."""
+    if reference is None:
+        return LEVELS_NOTE
+    dec = decimals_for(unit) if decimals is None else decimals
+    u = f" {unit_suffix(unit)}" if unit else ""
+    return (f"Farben: Abstand zum Bezugswert {reference_label} = {fmt_de(reference, dec)}{u} – orange darunter, "
+            "lila darüber, hell in der Nähe (± 10 %). Die Farben werten nicht.")
 
 
 def legend_frame(items: list[dict]) -> pd.DataFrame:
@@ -282,14 +344,15 @@ def build_choropleth(frame: pd.DataFrame, feature_collection: dict | str, indica
                      classes: int = 5, *, method: str = "quantile", decimals: int | None = None,
                      id_property: str = "sozialraum_id", name_property: str = "name",
                      label_values: bool = True, selected: str | None = None,
-                     width: int = 700, height: int = 500) -> pdk.Deck:
+                     width: int = 700, height: int = 500, reference: float | None = None) -> pdk.Deck:
     """The choropleth of one indicator and year. `frame`: tidy rows (GESAMT/OHNE are ignored); features are
     matched on `properties[id_property]` (text). Districts without a row or value are grey ("keine Daten"),
-    suppressed ones grey with "."."""
+    suppressed ones grey with ".". Sequential colours by default; diverging around `reference` when one is
+    given (then pass the same reference to `legend_items`)."""
     fc = json.loads(feature_collection) if isinstance(feature_collection, str) else feature_collection
     dec = decimals_for(unit) if decimals is None else decimals
     rows = _rows_by_id(frame)
-    cls = classify([_value(r) for r in rows.values()], classes, method)
+    cls = _classes(frame, classes, method, reference)
     features, labels, geoms = [], [], []
     for feat in fc.get("features", []):
         props = feat.get("properties") or {}
@@ -413,16 +476,23 @@ def selected_sozialraum(event: Any) -> str | None:
 
 
 def render_choropleth(deck: pdk.Deck, legend: list[dict], *, key: str, height: int = 520,
-                      title: str | None = None, source: str | None = None, alt: str | None = None) -> str | None:
-    """Show the map (click selects a Sozialraum), its legend as a table and the source line.
+                      title: str | None = None, source: str | None = None, alt: str | None = None,
+                      indicator: str | None = None, note: str | None = None) -> str | None:
+    """Show the map (click selects a Sozialraum), its legend as a table with the sentence what the colours mean
+    (`note`, default: levels, no judgement), the help popover of `indicator` and the source line.
     Returns the selected Sozialraum id (or None). Put it inside `@st.fragment` with its controls."""
     import streamlit as st
+
+    from components.indicator_help import help_popover
 
     if title:
         st.markdown(f"**{md_escape(title)}**")
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=key, height=height,
                             alt=alt or title or "Karte der Sozialräume")
     render_legend(legend)
+    st.caption(md_escape(note or LEVELS_NOTE))
+    if indicator:
+        help_popover(indicator, key=f"{key}_hilfe")
     if source:
         st.caption(md_escape(source))
     return selected_sozialraum(event)

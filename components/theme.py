@@ -4,7 +4,10 @@ Pure (no Streamlit). Colours:
 - categories: Okabe-Ito (distinguishable with the common colour-vision deficiencies); black is kept for the
   reference (`GESAMT`), so it is not in the category cycle;
 - levels (maps, classes): ColorBrewer "Blues", light = low, dark = high;
-- a diverging scale (ColorBrewer "PuOr") only around a stated reference value;
+- a diverging scale (ColorBrewer "PuOr": orange below, purple above) only around a stated reference value (the
+  municipality's value, a peer median, the regression line), and the reference is named in the legend;
+- colours carry no judgement: no red/green "traffic light", no alarm colour for a selection or a high value;
+  a highlighted (selected) Sozialraum is a darker shade of the bar colour;
 - "keine Daten" and suppressed values: neutral grey, always named in text as well (no meaning by colour alone).
 """
 from __future__ import annotations
@@ -137,7 +140,7 @@ def md_escape(text) -> str:
 # Okabe & Ito (2008), without black (reserved for the reference) and with yellow last (weak on white).
 CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
 REFERENCE_COLOR = "#000000"  # GESAMT, reference lines
-HIGHLIGHT_COLOR = "#D55E00"  # "auffällig"
+HIGHLIGHT_COLOR = "#08306B"  # a selected Sozialraum: the darkest "Blues" shade (no alarm colour)
 NO_DATA_COLOR = "#BDBDBD"  # keine Daten / geheim zu halten
 GRID_COLOR = "#E5E5E5"
 TEXT_COLOR = "#262730"
@@ -160,6 +163,8 @@ _PUOR = {
     7: ["#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d8daeb", "#998ec3", "#542788"],
 }
 SEQUENTIAL = _BLUES[9]
+BELOW_COLOR, NEUTRAL_COLOR, ABOVE_COLOR = _PUOR[5][0], _PUOR[5][2], _PUOR[5][4]  # around a stated reference
+LEVELS_NOTE = "Farben: hell = niedrigerer, dunkel = höherer Wert. Die Farben werten nicht."
 
 
 def sequential(k: int) -> list[str]:

@@ -1,6 +1,7 @@
 """The Masterdatei template (empty workbook for download) and the shared workbook builder used by the export.
 
-`write_template(path_or_buffer)` writes: a `Hinweise` sheet (German help for every sheet and rule), one sheet per
+`write_template(path_or_buffer)` writes: a `Hinweise` sheet (German help for every sheet and rule, and for every
+indicator: Zähler, Nenner, Einheit, Zählregel, what moves it, how to read it, its source), one sheet per
 data kind with its header row (frozen, widths set), a `Beispiel` column with example rows marked `x` (skipped on
 import), drop-down lists for the code columns (Hilfeart, Melder, Kosten-Hilfeart, Anregende Institution) from a
 `Codes` sheet. Every text cell is written as a string cell, so a value like `=1+1` is never a formula.
@@ -137,7 +138,34 @@ def _write_hinweise(ws) -> None:
             _put(ws, r, 1, text).alignment = Alignment(wrap_text=True, vertical="top")
             r += 1
         r += 1
+    _write_indicator_help(ws, r)
     ws.column_dimensions["A"].width = 120
+
+
+def _write_indicator_help(ws, r: int) -> int:
+    """The Kennzahlen part of the Hinweise sheet: how to read them, then every indicator with Zähler, Nenner,
+    Einheit, Zählregel, what moves it, how to read it and its source (data_models/indicators/help.py)."""
+    from data_models.indicators.help import CONVENTIONS, GENERAL_READING, help_rows
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    _put(ws, r, 1, "Kennzahlen: was sie zählen und wie sie zu lesen sind").font = Font(bold=True, size=14)
+    r += 1
+    for line in [GENERAL_READING, *(f"• {c}" for c in CONVENTIONS)]:
+        _put(ws, r, 1, line).alignment = wrap
+        r += 1
+    section = None
+    for row in help_rows():
+        if row["Bereich"] != section:
+            section = row["Bereich"]
+            r += 1
+            _put(ws, r, 1, section).font = Font(bold=True, size=12)
+            r += 1
+        _put(ws, r, 1, f"{row['Kennzahl']} (Kennung {row['Kennung']})").font = Font(bold=True)
+        r += 1
+        for field in ("Zähler", "Nenner", "Einheit", "Zählregel", "Was den Wert bewegt", "Wie lesen", "Datenquelle"):
+            _put(ws, r, 1, f"• {field}: {row[field]}").alignment = wrap
+            r += 1
+    return r
 
 
 def _write_codes(ws) -> dict[str, str]:

@@ -27,14 +27,12 @@ if mode.startswith("Index"):
     fig = trend_chart(shown, f"{lab}, Index", f"Index {base} = 100", source=pg.source)
 else:
     fig = trend_chart(frame, lab, unit, source=pg.source)
-render_chart(fig, filename=f"entwicklung_{indicator}", key="trend", table=frame)
-with st.popover("Was bedeutet diese Kennzahl?"):
-    st.markdown(dashboard.help_text(indicator))
+render_chart(fig, filename=f"entwicklung_{indicator}", key="trend", table=frame, indicator=indicator)
 
 if not chosen and frame["sozialraum_id"].nunique() > 3:
     st.subheader("Alle Sozialräume im Einzelnen")
     render_chart(small_multiples(frame, lab, unit, source=pg.source), filename=f"kleine_vielfache_{indicator}",
-                 key="multiples")
+                 key="multiples", indicator=indicator)
 
 st.subheader("Veränderung zum Vorjahr")
 ch = change_to_previous(frame)

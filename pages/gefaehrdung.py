@@ -31,7 +31,7 @@ with c1:
 # --- key figures ----------------------------------------------------------------------------------------
 st.subheader(f"Kennzahlen {year} für die ganze Kommune")
 kpis = [Kpi(label=vw.KPI_LABELS[f.indicator], value=f.value, unit=vw.kpi_unit(f.indicator), year=year,
-            change=f.change, change_kind=f.change_kind, history=f.history, help=dashboard.help_text(f.indicator),
+            change=f.change, change_kind=f.change_kind, history=f.history, indicator=f.indicator,
             suppressed=f.suppressed, decimals=0 if dashboard.unit(f.indicator) in COUNT_UNITS else 1)
         for f in vw.kpi_facts(pg.ind, vw.KPI_8A, year)]
 render_kpi_row(kpis, columns=3, key="kpi8a")
@@ -56,7 +56,8 @@ if vw.has_counts(ergebnis):
         fig = stacked_bar(rows, vw.SHARE_OF["8a_ergebnis"], "%", source=pg.source,
                           title=chart_title("Gefährdungseinschätzungen nach Ergebnis", "Anteil in %", ys,
                                             GESAMT_NAME))
-    render_chart(fig, filename="8a_ergebnis", key="ergebnis", table=vw.breakdown_table(rows))
+    render_chart(fig, filename="8a_ergebnis", key="ergebnis", table=vw.breakdown_table(rows),
+                 breakdown="8a_ergebnis")
     st.caption("Akut und latent zusammen sind die festgestellten Kindeswohlgefährdungen. Gezählt werden Verfahren, "
                "nicht Kinder.")
     download_buttons(vw.breakdown_table(ergebnis), "8a_ergebnis", key="dl_ergebnis", source=pg.source,
@@ -68,12 +69,14 @@ rates = vw.series_frame(pg.ind, list(vw.RATES_8A), names=vw.RATES_8A)
 fig = trend_chart(rates, "Verfahren", "je 10.000 unter 18", series="reihe", name_col="name", source=pg.source,
                   title=chart_title("Gefährdungseinschätzungen und festgestellte Gefährdungen",
                                     "je 10.000 unter 18", sorted(set(rates["jahr"].dropna())), GESAMT_NAME))
-render_chart(fig, filename="8a_je_10000", key="rates8a", table=vw.series_table(rates))
+render_chart(fig, filename="8a_je_10000", key="rates8a", table=vw.series_table(rates),
+             indicator=list(vw.RATES_8A))
 shares = vw.series_frame(pg.ind, vw.SHARES_8A)
 fig = trend_chart(shares, "Anteil an allen Verfahren", "%", series="reihe", name_col="name", source=pg.source,
                   title=chart_title("Festgestellte Gefährdungen und Hilfebedarf", "Anteil in %",
                                     sorted(set(shares["jahr"].dropna())), GESAMT_NAME))
-render_chart(fig, filename="8a_anteile", key="shares8a", table=vw.series_table(shares))
+render_chart(fig, filename="8a_anteile", key="shares8a", table=vw.series_table(shares),
+             indicator=list(vw.SHARES_8A))
 st.caption("Anteil festgestellter Gefährdungen = akut + latent; Verfahren mit Hilfebedarf = akut + latent + "
            "Hilfebedarf ohne Gefährdung; jeweils bezogen auf alle Gefährdungseinschätzungen.")
 
@@ -92,9 +95,6 @@ def compare_section():
     with c1:
         indicator = filters.indicator(options, "verfahren_8a_dichte", label="Kennzahl für Karte und Vergleich",
                                       key="f_ind8a")
-    with c2:
-        with st.popover("Was bedeutet diese Kennzahl?"):
-            st.markdown(dashboard.help_text(indicator))
     unit = dashboard.unit(indicator)
     lab = vw.short_label(dashboard.label(indicator), unit)
     frame = pg.one(indicator, year)
@@ -105,13 +105,14 @@ def compare_section():
         fc = vw.name_features(feature_collection_from_rows(geo), pg.names())
         selected = render_choropleth(build_choropleth(frame, fc, lab, unit), legend_items(frame, unit),
                                      key=f"karte8a_{indicator}_{year}", title=title, source=pg.source,
+                                     indicator=indicator,
                                      alt=f"Karte: {title}. Die Werte stehen in der Tabelle unten.")
         st.caption("Ein Klick auf einen Sozialraum hebt ihn in der Rangfolge hervor.")
     else:
         st.info("Für die Karte fehlen die Sozialraumgrenzen. Laden Sie sie als GeoJSON oder gezipptes Shapefile auf "
                 "der Seite „Daten hochladen“ hoch; der Vergleich funktioniert auch ohne Karte.")
     fig = ranking_bar(frame, lab, unit, year, source=pg.source, highlight=selected)
-    render_chart(fig, filename=f"rangfolge_{indicator}_{year}", key="rank8a")
+    render_chart(fig, filename=f"rangfolge_{indicator}_{year}", key="rank8a", indicator=indicator)
     table = vw.compare_table(pg.ind, indicator, year)
     render_table(table, key="tabelle8a")
     download_buttons(table, f"vergleich_{indicator}_{year}", key="dl_vergleich8a", source=pg.source)
@@ -136,11 +137,11 @@ def category_section(name: str, heading: str, chart: str, what: str, missing: li
     if multiple:
         c1, c2 = st.columns([3, 1])
         with c1:
-            render_chart(fig, filename=f"{name}_{year}", key=f"chart_{name}", table=table)
+            render_chart(fig, filename=f"{name}_{year}", key=f"chart_{name}", table=table, breakdown=name)
         with c2:
             st.info(vw.MEHRFACH_HINWEIS[name], icon=":material/info:")
     else:
-        render_chart(fig, filename=f"{name}_{year}", key=f"chart_{name}", table=table)
+        render_chart(fig, filename=f"{name}_{year}", key=f"chart_{name}", table=table, breakdown=name)
     download_buttons(vw.breakdown_table(bd), name, key=f"dl_{name}", source=pg.source,
                      label="Alle Sozialräume und Jahre")
 
@@ -161,7 +162,8 @@ if sentence:
                       source=pg.source,
                       title=chart_title("Begonnene Hilfen zur Erziehung nach einer Gefährdungseinschätzung",
                                         "Anteil in %", sorted(set(nach["jahr"].dropna())), GESAMT_NAME))
-    render_chart(fig, filename="anteil_nach_8a", key="nach8a", table=vw.series_table(nach))
+    render_chart(fig, filename="anteil_nach_8a", key="nach8a", table=vw.series_table(nach),
+                 indicator="anteil_nach_8a")
     st.caption("Nur aus den HzE-Einzeldaten (Merkmal „Vorangegangene Gefährdungseinschätzung“); bezogen auf die "
                "begonnenen Hilfen ohne Erziehungsberatung mit Angabe ja oder nein. Der Vergleich der Sozialräume "
                "oben bietet diese Kennzahl ebenfalls an.")

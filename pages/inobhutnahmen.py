@@ -31,7 +31,7 @@ with c1:
 # --- key figures ----------------------------------------------------------------------------------------
 st.subheader(f"Kennzahlen {year} für die ganze Kommune")
 kpis = [Kpi(label=vw.KPI_LABELS[f.indicator], value=f.value, unit=vw.kpi_unit(f.indicator), year=year,
-            change=f.change, change_kind=f.change_kind, history=f.history, help=dashboard.help_text(f.indicator),
+            change=f.change, change_kind=f.change_kind, history=f.history, indicator=f.indicator,
             suppressed=f.suppressed, decimals=0 if dashboard.unit(f.indicator) in COUNT_UNITS else 1)
         for f in vw.kpi_facts(pg.ind, vw.KPI_42, year)]
 render_kpi_row(kpis, columns=3, key="kpi42")
@@ -50,13 +50,15 @@ fig = trend_chart(rates, "Inobhutnahmen", "je 10.000 unter 18", series="reihe", 
                   source=pg.source,
                   title=chart_title("Inobhutnahmen mit und ohne unbegleitete Einreise", "je 10.000 unter 18",
                                     sorted(set(rates["jahr"].dropna())), GESAMT_NAME))
-render_chart(fig, filename="inobhutnahmen_je_10000", key="rates42", table=vw.series_table(rates))
+render_chart(fig, filename="inobhutnahmen_je_10000", key="rates42", table=vw.series_table(rates),
+             indicator=list(vw.RATES_42))
 shares = vw.series_frame(pg.ind, vw.SHARES_42)
 fig = trend_chart(shares, "Anteil an allen Inobhutnahmen", "%", series="reihe", name_col="name",
                   source=pg.source,
                   title=chart_title("Kurze Inobhutnahmen und Rückkehr nach Hause", "Anteil in %",
                                     sorted(set(shares["jahr"].dropna())), GESAMT_NAME))
-render_chart(fig, filename="inobhutnahmen_anteile", key="shares42", table=vw.series_table(shares))
+render_chart(fig, filename="inobhutnahmen_anteile", key="shares42", table=vw.series_table(shares),
+             indicator=list(vw.SHARES_42))
 st.caption("Der Abstand zwischen den beiden Linien links sind die vorläufigen Inobhutnahmen nach unbegleiteter "
            "Einreise (§ 42a). Kurz = innerhalb von 2 Wochen beendet; Anteile bezogen auf alle Inobhutnahmen.")
 
@@ -75,9 +77,6 @@ def compare_section():
     with c1:
         indicator = filters.indicator(options, "inobhutnahmen_ohne_uma_dichte",
                                       label="Kennzahl für Karte und Vergleich", key="f_ind42")
-    with c2:
-        with st.popover("Was bedeutet diese Kennzahl?"):
-            st.markdown(dashboard.help_text(indicator))
     unit = dashboard.unit(indicator)
     lab = vw.short_label(dashboard.label(indicator), unit)
     frame = pg.one(indicator, year)
@@ -88,13 +87,14 @@ def compare_section():
         fc = vw.name_features(feature_collection_from_rows(geo), pg.names())
         selected = render_choropleth(build_choropleth(frame, fc, lab, unit), legend_items(frame, unit),
                                      key=f"karte42_{indicator}_{year}", title=title, source=pg.source,
+                                     indicator=indicator,
                                      alt=f"Karte: {title}. Die Werte stehen in der Tabelle unten.")
         st.caption("Ein Klick auf einen Sozialraum hebt ihn in der Rangfolge hervor.")
     else:
         st.info("Für die Karte fehlen die Sozialraumgrenzen. Laden Sie sie als GeoJSON oder gezipptes Shapefile auf "
                 "der Seite „Daten hochladen“ hoch; der Vergleich funktioniert auch ohne Karte.")
     fig = ranking_bar(frame, lab, unit, year, source=pg.source, highlight=selected)
-    render_chart(fig, filename=f"rangfolge_{indicator}_{year}", key="rank42")
+    render_chart(fig, filename=f"rangfolge_{indicator}_{year}", key="rank42", indicator=indicator)
     table = vw.compare_table(pg.ind, indicator, year)
     render_table(table, key="tabelle42")
     download_buttons(table, f"vergleich_{indicator}_{year}", key="dl_vergleich42", source=pg.source)
@@ -111,7 +111,8 @@ if vw.has_counts(anschluss):
     fig = stacked_bar(rows, vw.SHARE_OF["42_anschluss"], "%", source=pg.source,
                       title=chart_title("Inobhutnahmen nach anschließendem Aufenthalt", "Anteil in %", ys,
                                         GESAMT_NAME))
-    render_chart(fig, filename="42_anschluss", key="anschluss", table=vw.breakdown_table(rows))
+    render_chart(fig, filename="42_anschluss", key="anschluss", table=vw.breakdown_table(rows),
+                 breakdown="42_anschluss")
     st.caption("Anteile an den beendeten Inobhutnahmen mit einer Angabe zum Anschluss. Rückkehr = zurück zu den "
                "Sorgeberechtigten; Pflegefamilie und Heim sind Hilfen außerhalb der Familie.")
     download_buttons(vw.breakdown_table(anschluss), "42_anschluss", key="dl_anschluss", source=pg.source,
@@ -137,11 +138,11 @@ def category_section(name: str, heading: str, chart: str, what: str, *, multiple
     if multiple:
         c1, c2 = st.columns([3, 1])
         with c1:
-            render_chart(fig, filename=f"{name}_{year}", key=f"chart_{name}", table=table)
+            render_chart(fig, filename=f"{name}_{year}", key=f"chart_{name}", table=table, breakdown=name)
         with c2:
             st.info(vw.MEHRFACH_HINWEIS[name], icon=":material/info:")
     else:
-        render_chart(fig, filename=f"{name}_{year}", key=f"chart_{name}", table=table)
+        render_chart(fig, filename=f"{name}_{year}", key=f"chart_{name}", table=table, breakdown=name)
     download_buttons(vw.breakdown_table(bd), name, key=f"dl_{name}", source=pg.source,
                      label="Alle Sozialräume und Jahre")
 

@@ -4,7 +4,8 @@ import streamlit as st
 
 from components import dashboard, filters
 from components.downloads import download_buttons
-from components.map import build_choropleth, feature_collection_from_rows, legend_items, render_choropleth
+from components.map import (build_choropleth, feature_collection_from_rows, legend_items, legend_note,
+                            render_choropleth)
 from components.tables import render_table
 from data_models.schema import GESAMT, OHNE
 
@@ -33,12 +34,17 @@ def show_map():
     for f in fc["features"]:
         f["properties"]["name"] = names.get(f["properties"]["sozialraum_id"], f["properties"]["sozialraum_id"])
     lab, unit = dashboard.label(indicator), dashboard.unit(indicator)
-    deck = build_choropleth(frame, fc, lab, unit)
+    colours = st.radio("Farben", ["Stufen: hell = niedrig, dunkel = hoch", "Abstand zum Gesamtwert der Kommune"],
+                       horizontal=True, key="f_farben")
+    ref = pg.value(indicator, year) if colours.startswith("Abstand") else None
+    ref = ref if ref is not None and ref > 0 else None  # no share of a missing or zero reference: levels instead
+    ref_label = f"Gesamt {year}"
+    deck = build_choropleth(frame, fc, lab, unit, reference=ref)
     title = f"{lab} ({unit}), {year}, je Sozialraum"
-    selected = render_choropleth(deck, legend_items(frame, unit), key=f"map_{indicator}_{year}", title=title,
-                                 source=pg.source, alt=f"Karte: {title}. Die Werte stehen in der Tabelle darunter.")
-    with st.popover("Was bedeutet diese Kennzahl?"):
-        st.markdown(dashboard.help_text(indicator))
+    selected = render_choropleth(deck, legend_items(frame, unit, reference=ref, reference_label=ref_label),
+                                 key=f"map_{indicator}_{year}", title=title, source=pg.source,
+                                 alt=f"Karte: {title}. Die Werte stehen in der Tabelle darunter.",
+                                 indicator=indicator, note=legend_note(unit, ref, ref_label))
     table = frame[frame["sozialraum_id"] != OHNE][["sozialraum", "wert", "zaehler", "nenner", "einheit", "unterdrueckt"]]
     render_table(table.rename(columns={"sozialraum": "Sozialraum"}), key="karte_tabelle")
     download_buttons(frame, f"karte_{indicator}_{year}", key="dl_karte", source=pg.source)

@@ -37,7 +37,7 @@ def section(table: str, title: str, note: str | None = None, stacked: bool = Tru
         years = sorted(int(y) for y in b["jahr"].unique())
         fig = stacked_bar(b, "Anteil an allen Fällen", "%", source=pg.source,
                           title=f"{title}, {where_name}, {years[0]}–{years[-1]}")
-        render_chart(fig, filename=f"{table}_{where}", key=f"chart_{table}", table=b)
+        render_chart(fig, filename=f"{table}_{where}", key=f"chart_{table}", table=b, breakdown=table)
     this = b[b["jahr"] == year][["kategorie_code", "kategorie", "anzahl", "anteil"]]
     render_table(this, columns_de={"kategorie_code": "Code", "kategorie": "Kategorie", "anzahl": "Anzahl",
                                    "anteil": "Anteil (%)"}, caption=f"{year}", key=f"tab_{table}")

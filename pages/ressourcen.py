@@ -27,7 +27,7 @@ for key in KEYS:
     elif unit == "EUR":
         decimals = 0
     kpis.append(Kpi(dashboard.label(key), val, unit, year, None if chg is None or chg != chg else float(chg),
-                    "pp" if r["veraenderung_einheit"] == "Prozentpunkte" else "%", hist, dashboard.help_text(key),
+                    "pp" if r["veraenderung_einheit"] == "Prozentpunkte" else "%", hist, indicator=key,
                     decimals=decimals))
 if kpis:
     render_kpi_row(kpis, key="res_kpi")
@@ -46,7 +46,7 @@ if seg:
     fig = trend_chart(f, "Kosten je Fall", "EUR", source=pg.source, decimals=0,
                       title="Kosten je Fall (Ausgaben je laufendem oder beendetem Fall) nach Segment, in EUR")
     fig.update_yaxes(tickformat=",.0f")  # 15.000 instead of 15k
-    render_chart(fig, filename="kosten_je_fall", key="kjf", table=f)
+    render_chart(fig, filename="kosten_je_fall", key="kjf", table=f, indicator=seg)
     download_buttons(f, "kosten_je_fall", key="dl_kjf", source=pg.source)
 else:
     st.info("Kosten je Fall brauchen das Blatt „Kosten“ nach Segmenten oder Hilfearten.")

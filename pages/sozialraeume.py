@@ -6,7 +6,9 @@ from components import dashboard, filters
 from components.charts import ranking_bar, render_chart, scatter_sgb2_eckwert
 from components.downloads import download_buttons
 from components.tables import render_table
-from data_models.indicators.trends import compare_to_gesamt, regression_sgb2_eckwert
+from data_models.formatting import fmt_de
+from data_models.indicators import regression
+from data_models.indicators.trends import compare_to_gesamt
 from data_models.schema import GESAMT, OHNE
 
 pg = dashboard.start("Sozialräume", "Jeder Sozialraum im Vergleich zum Gesamtwert der Kommune im selben Jahr.")
@@ -20,9 +22,7 @@ names = pg.names()
 lab, unit = dashboard.label(indicator), dashboard.unit(indicator)
 frame = pg.one(indicator, year)
 fig = ranking_bar(frame, lab, unit, year, source=pg.source)
-render_chart(fig, filename=f"rangfolge_{indicator}_{year}", key="rank", table=frame)
-with st.popover("Was bedeutet diese Kennzahl?"):
-    st.markdown(dashboard.help_text(indicator))
+render_chart(fig, filename=f"rangfolge_{indicator}_{year}", key="rank", table=frame, indicator=indicator)
 
 st.subheader(f"Alle Kennzahlen {year}: Sozialräume gegenüber dem Gesamtwert")
 cmp = compare_to_gesamt(pg.ind[pg.ind["jahr"] == year])
@@ -54,8 +54,6 @@ def mark(col_values, gesamt_values):
     return out
 
 
-from data_models.formatting import fmt_de  # noqa: E402
-
 shown = table.copy()
 for c in shown.columns[2:]:
     g = table["Gesamt"] if "Gesamt" in table.columns else None
@@ -64,21 +62,40 @@ for c in shown.columns[2:]:
 st.dataframe(shown, hide_index=True, width="stretch")
 download_buttons(table, f"sozialraumvergleich_{year}", key="dl_cmp", source=pg.source)
 
-st.subheader(f"SGB-II-Quote und Eckwert HzE {year}")
-reg = regression_sgb2_eckwert(pg.ind, year)
-if reg is None:
-    st.info("Für das Streudiagramm fehlen SGB-II-Quote oder Eckwert HzE für mindestens zwei Sozialräume dieses Jahres. "
-            "Laden Sie das Blatt „SGB II“ und die Bevölkerung hoch.")
+st.subheader(f"SGB-II-Quote und Eckwert HzE {year}: erwarteter Wert im Zusammenhang")
+st.markdown("Sozialräume mit höherer SGB-II-Quote haben meist mehr Hilfen. Die Ausgleichsgerade zeigt, welchen "
+            "Eckwert die Quote in dieser Kommune im Mittel erwarten lässt.")
+span = st.radio("Ausgleichsgerade berechnet über", ["das gewählte Jahr", "alle Jahre"], horizontal=True,
+                key="f_gerade", help="Alle Jahre: eine Gerade über alle Sozialräume und Jahre – stabiler, wenn "
+                                     "die Kommune wenige Sozialräume hat. Gezeigt werden die Punkte des gewählten "
+                                     "Jahres.")
+reg = regression.sgb2_eckwert(pg.ind, year if span == "das gewählte Jahr" else pg.years)
+pts = None if reg is None else reg.year(year)
+if reg is None or pts.empty:
+    st.info("Für das Streudiagramm fehlen SGB-II-Quote oder Eckwert HzE für mindestens zwei Sozialräume. "
+            "Laden Sie das Blatt „SGB II“, die Bevölkerung und die HzE-Daten hoch.")
 else:
-    pts = reg.punkte.rename(columns={"x": "sgb2_quote_u15", "y": "hze_dichte", "groesse": "bev_u21"})
-    fig = scatter_sgb2_eckwert(pts, slope=reg.steigung, intercept=reg.achsenabschnitt, year=year, source=pg.source)
-    render_chart(fig, filename=f"sgb2_eckwert_{year}", key="scatter", table=pts)
-    r2 = "–" if reg.r2 is None else fmt_de(reg.r2, 2)
-    st.markdown(f"Ausgleichsgerade: Eckwert = {fmt_de(reg.achsenabschnitt, 2)} + {fmt_de(reg.steigung, 2)} × "
-                f"SGB-II-Quote; R² = {r2}; {reg.n} Sozialräume.")
-    odd = pts[pts["auffaellig"]]
-    if len(odd):
-        st.markdown("**Auffällig** (standardisierter Abstand zur Geraden über 2): "
-                    + ", ".join(dashboard.md(n) for n in odd["sozialraum"])
-                    + ". Das ist ein Anlass zum Gespräch, kein Urteil: Angebote vor Ort, einzelne große Familien "
-                    "oder Zuordnungsfragen können den Abstand erklären.")
+    shown = pts.rename(columns={"x": "sgb2_quote_u15", "y": "hze_dichte", "groesse": "bev_u21"})
+    years_text = str(reg.years[0]) if len(reg.years) == 1 else f"{reg.years[0]}–{reg.years[-1]}"
+    fig = scatter_sgb2_eckwert(shown, slope=reg.fit.slope, intercept=reg.fit.intercept, r2=reg.fit.r2, year=year,
+                               line_years=years_text, threshold=reg.threshold, source=pg.source)
+    table = regression.points_table(reg, year)
+    render_chart(fig, filename=f"sgb2_eckwert_{year}", key="scatter", table=table,
+                 indicator=["hze_dichte", "sgb2_quote_u15"])
+    st.markdown(dashboard.md(regression.summary_text(reg)))
+    c1, c2 = st.columns(2)
+    with c1:
+        odd = regression.flagged(reg, year)
+        if odd:
+            st.markdown("**Auffällig** (weit weg vom erwarteten Wert): " + "; ".join(
+                f"{dashboard.md(n)} ({r}, standardisierter Abstand {fmt_de(z, 1)})" for n, r, z in odd) + ".")
+        else:
+            st.markdown(f"**Kein Sozialraum auffällig** {year}: alle liegen nahe genug an der Geraden "
+                        "(standardisierter Abstand zwischen −2 und 2).")
+        if not reg.flags_possible:
+            st.caption(f"Mit {reg.fit.n} Punkten kann rechnerisch kein Sozialraum auffällig sein: der "
+                       "standardisierte Abstand bleibt bei weniger als 7 Punkten unter 2. Die Einstellung "
+                       "„alle Jahre“ nutzt mehr Punkte.")
+    with c2:
+        st.info(regression.CAVEAT, icon=":material/forum:")
+    download_buttons(table, f"sgb2_eckwert_{year}", key="dl_scatter", source=pg.source)

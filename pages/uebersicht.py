@@ -26,7 +26,7 @@ for key in KEYS:
                     unit=dashboard.unit(key), year=year,
                     change=None if pd.isna(r["veraenderung"]) else float(r["veraenderung"]),
                     change_kind="pp" if r["veraenderung_einheit"] == "Prozentpunkte" else "%",
-                    history=history, help=dashboard.help_text(key), suppressed=bool(r.get("unterdrueckt", False))))
+                    history=history, indicator=key, suppressed=bool(r.get("unterdrueckt", False))))
 if kpis:
     render_kpi_row(kpis[:4], key="kpi1")
     render_kpi_row(kpis[4:], key="kpi2")

@@ -90,8 +90,8 @@ FORMULAS: dict[str, Formula] = {
     "hze_junge_menschen": Formula(
         "junge Menschen in " + _OHNE_EB + ", am 31.12. laufend plus im Jahr beendet", None, "Personen",
         "Bei der Sozialpädagogischen Familienhilfe (07) und den Hilfen nach § 27 (14–16) zählen alle jungen "
-        "Menschen der Familie, bei den übrigen Hilfen höchstens einer je Hilfe. Nur wenn die Spalte „junge Menschen“ gefüllt ist oder Einzeldaten "
-        "vorliegen. " + _GESAMT_SUM),
+        "Menschen der Familie, bei den übrigen Hilfen höchstens einer je Hilfe. Nur wenn die Spalte „junge "
+        "Menschen“ gefüllt ist oder Einzeldaten vorliegen. " + _GESAMT_SUM),
     "hze_junge_menschen_dichte": Formula("junge Menschen in HzE ohne Erziehungsberatung (hze_junge_menschen)", _U21,
                                          _PROMILLE_21, "Zählt Personen statt Hilfen, wie viele nationale Berichte. "
                                          + _GESAMT + " " + _NULL),

@@ -160,3 +160,26 @@ def summary_text(reg: SozialraumRegression) -> str:
     what = "Sozialräume" if len(ys) == 1 else "Punkte (Sozialraum × Jahr)"
     return (f"Ausgleichsgerade {span}: {equation_text(reg.fit)} (Eckwert je 1.000 unter 21, Quote in %); "
             f"{r2_text(reg.fit)}; {reg.fit.n} {what}.")
+
+
+def points_table(reg: SozialraumRegression, jahr: int) -> pd.DataFrame:
+    """The points of one year as a German table (for the chart's data table and the download): Sozialraum,
+    SGB-II-Quote, Eckwert, erwarteter Eckwert, Abstand, standardisierter Abstand, auffällig."""
+    p = reg.year(jahr)
+    return pd.DataFrame({
+        "Sozialraum": p["sozialraum"].astype(object),
+        "SGB-II-Quote unter 15 (%)": p["x"],
+        "Eckwert HzE (je 1.000 unter 21)": p["y"],
+        "erwarteter Eckwert": p["erwartet"],
+        "Abstand zur Geraden": p["residuum"],
+        "standardisierter Abstand": p["std_residuum"],
+        "auffällig": p["richtung"].map(lambda r: r or "nein").astype(object),
+    })
+
+
+def flagged(reg: SozialraumRegression, jahr: int) -> list[tuple[str, str, float]]:
+    """The auffällige Sozialräume of `jahr`: (name – user text, escape it before display –, direction,
+    standardised residual), in sheet order."""
+    odd = reg.year(jahr)
+    odd = odd[odd["auffaellig"]]
+    return [(str(n), str(r), float(z)) for n, r, z in zip(odd["sozialraum"], odd["richtung"], odd["std_residuum"])]

@@ -113,29 +113,36 @@ def test_stacked_bar():
 
 def test_scatter_sgb2_eckwert():
     pts = pd.DataFrame({
-        "sozialraum_id": ["GESAMT", "01", "02", "03", "04"],
-        "sozialraum": ["Gesamt", "Nord", EVIL, "Ost", "West"],
-        "sgb2_quote_u15": [15.0, 10.0, 20.0, 30.0, None],
-        "hze_dichte": [30.0, 25.0, 45.0, 80.0, 20.0],
-        "bev_u21": [20000.0, 4000.0, 1000.0, 2000.0, 3000.0],
-        "auffaellig": [False, False, False, True, False],
+        "sozialraum_id": ["GESAMT", "01", "02", "03", "04", "05"],
+        "sozialraum": ["Gesamt", "Nord", EVIL, "Ost", "West", "Süd"],
+        "sgb2_quote_u15": [15.0, 10.0, 20.0, 30.0, None, 25.0],
+        "hze_dichte": [30.0, 25.0, 45.0, 80.0, 20.0, 20.0],
+        "bev_u21": [20000.0, 4000.0, 1000.0, 2000.0, 3000.0, 1500.0],
+        "auffaellig": [False, False, False, True, False, True],
     })
-    fig = charts.scatter_sgb2_eckwert(pts, slope=2.0, intercept=5.0, year=2023, source=SOURCE)
+    fig = charts.scatter_sgb2_eckwert(pts, slope=2.0, intercept=5.0, year=2023, source=SOURCE, r2=0.456,
+                                      line_years="2023")
     _common(fig)
     assert fig.layout.title.text == (
         "Eckwert HzE (ohne EB) je 1.000 unter 21 und SGB-II-Quote unter 15 (%) nach Sozialraum, 2023")
     assert fig.layout.xaxis.title.text == "SGB-II-Quote unter 15 in %"
     assert fig.layout.yaxis.title.text == "Eckwert HzE (ohne EB), je 1.000 unter 21"
-    normal, flagged, line = fig.data
+    normal, above, below, line = fig.data
     assert list(normal.text) == ["Nord", "&lt;script&gt;alert(1)&lt;/script&gt;"]
     assert list(normal.marker.size) == [4000.0, 1000.0]
     # area sizing: sizeref = 2 * max size / 44^2 = 2 * 4000 / 1936
     assert normal.marker.sizemode == "area" and math.isclose(normal.marker.sizeref, 8000 / 1936)
-    assert list(flagged.text) == ["Ost"] and flagged.marker.symbol == "diamond"
-    assert flagged.marker.color == theme.HIGHLIGHT_COLOR
+    # Ost: 80 > 5 + 2·30 = 65 -> above the line (purple); Süd: 20 < 5 + 2·25 = 55 -> below (orange)
+    assert list(above.text) == ["Ost"] and above.marker.symbol == "diamond"
+    assert above.marker.color == theme.ABOVE_COLOR and above.name.startswith("auffällig über der Geraden")
+    assert list(below.text) == ["Süd"] and below.marker.color == theme.BELOW_COLOR
+    assert "erwartet: 65,0 je 1.000 unter 21" in above.hovertext[0]
     # line from min x 10 to max x 30: y = 5 + 2x -> 25 and 65 (West has no x and is left out)
     assert list(line.x) == [10.0, 30.0] and list(line.y) == [25.0, 65.0]
     assert "Eckwert HzE (ohne EB) = 5,00 + 2,00 · SGB-II-Quote unter 15" == line.hovertext[0]
+    # the reference is named in the legend, with equation and R²; the equation is written on the chart too
+    assert line.name == "erwarteter Wert: Ausgleichsgerade 2023 (Eckwert = 5,00 + 2,00 × Quote, R² = 0,46)"
+    assert _ann(fig, "gleichung").text == "Eckwert = 5,00 + 2,00 × Quote, R² = 0,46"
     note = _ann(fig, "fussnote").text.replace("<br>", " ")
     assert "Punktgröße: Einwohner unter 21" in note and "1 Sozialraum ohne Daten" in note
     assert "Einwohner unter 21: 4.000" in normal.hovertext[0]
