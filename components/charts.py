@@ -365,7 +365,9 @@ def scatter_sgb2_eckwert(points: pd.DataFrame, *, slope: float | None, intercept
                            bgcolor="rgba(255,255,255,0.85)", font=dict(size=13, color=REFERENCE_COLOR))
     fig.update_xaxes(title=dict(text=axis_title(x_label, x_unit)), rangemode="tozero")
     fig.update_yaxes(title=dict(text=axis_title(y_label, y_unit)), rangemode="tozero")
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.16, x=0, xanchor="left"))
+    # the legend above the plot (below it, it would collide with the source line and footnotes)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left"),
+                      margin=dict(t=90 + 28 * len(fig.data)))  # long legend texts: one row each
     notes = [SIZE_NOTE + "."]
     if left_out:
         notes.append(f"{left_out} Sozialr{'aum' if left_out == 1 else 'äume'} ohne Daten oder mit geheim zu "

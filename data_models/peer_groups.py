@@ -38,6 +38,7 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
@@ -298,10 +299,31 @@ def tenant_band(compare: pd.DataFrame, assignments: Mapping[str, Assignment], te
 
 
 def group_column(compare: pd.DataFrame, assignments: Mapping[str, Assignment]) -> pd.Series:
-    """The column `vergleichsgruppe` of `manage.py compare --peer-group`: the group label per row (by `tenant`);
-    "keine Gruppe" where the tenant has none."""
+    """The group label per row (by `tenant`) for one set of assignments; "keine Gruppe" where the tenant has
+    none."""
     labels = {t: a.label for t, a in assignments.items()}
     return compare["tenant"].map(lambda t: labels.get(t, "keine Gruppe")).astype(object)
+
+
+def assign_from_compare(structure: pd.DataFrame, types: Mapping[str, str], year: int,
+                        method: str = DEFAULT_METHOD) -> dict[str, Assignment]:
+    """`structures_from_compare` + `assign_groups` in one call. `structure`: comparison rows that include the
+    indicators `sgb2_quote_u15` and `bev_u21` (do not filter them away), `types`: slug -> Gebietstyp of the
+    participating tenants."""
+    return assign_groups(structures_from_compare(structure, types, year), method)
+
+
+def peer_group_column(frame: pd.DataFrame, structure: pd.DataFrame, types: Mapping[str, str],
+                      method: str = DEFAULT_METHOD) -> pd.Series:
+    """The column `vergleichsgruppe` of `manage.py compare --peer-group`: for every row (`jahr`, `tenant`) the
+    label of the tenant's group in that year (groups are formed per year from `structure`, see
+    `assign_from_compare`)."""
+    labels = np.full(len(frame), "keine Gruppe", dtype=object)
+    years = frame["jahr"].to_numpy()
+    for year in sorted({int(y) for y in frame["jahr"].dropna()}):
+        rows = years == year
+        labels[rows] = group_column(frame[rows], assign_from_compare(structure, types, year, method)).to_numpy()
+    return pd.Series(labels, index=frame.index, dtype=object)
 
 
 # --- the Gebietstyp setting ---------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ tabs = st.tabs([*sections, "Aufschlüsselungen", "Vergleich und Erwartung"])
 for tab, (section, inds) in zip(tabs, sections.items()):
     with tab:
         for ind in inds:
-            with st.expander(f"{ind.label} ({ind.unit})", key=f"kz_{ind.id}"):
+            title = ind.label if ind.unit in ind.label else f"{ind.label} ({ind.unit})"
+            with st.expander(title, key=f"kz_{ind.id}"):
                 st.markdown(hp.help_markdown(ind.id, heading=False))
 with tabs[-2]:
     st.markdown("Aufschlüsselungen verteilen Fälle, Verfahren oder Maßnahmen auf die Kategorien einer Codeliste; "

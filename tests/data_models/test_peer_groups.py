@@ -152,3 +152,21 @@ def test_set_tenant_type_changes_type_and_logs(engine):
     with pytest.raises(accounts.AccountError):
         pg.set_tenant_type(engine, t.id, "admin1", "dorf")
     assert accounts.get_tenant(engine, t.id).typ == "landkreis"
+
+
+def test_peer_group_column_per_year_for_manage_compare():
+    cmp = compare_rows()
+    types = {s.tenant: s.typ for s in structures()}
+    frame = cmp[cmp["indikator"] == "hze_dichte"].copy()  # what `compare --indicator hze_dichte` prints
+    frame = pd.concat([frame, pd.DataFrame([(2022, "ka-h", "hze_dichte", 30.0, False)], columns=frame.columns)])
+    col = pg.peer_group_column(frame, cmp, types)
+    by = dict(zip(zip(frame["jahr"], frame["tenant"]), col))
+    assert by[(2023, "lk-a")] == "Landkreise, SGB-II-Quote niedrig (bis 7,3 %)"
+    assert by[(2023, "st-f")] == "Kreisfreie Städte"
+    # ka-h is alone among kreisangehörige Städte: one group of its type (quota from 2022 fills 2023)
+    assert by[(2023, "ka-h")] == "Kreisangehörige Städte mit eigenem Jugendamt"
+    assert by[(2022, "ka-h")] == "Kreisangehörige Städte mit eigenem Jugendamt"
+    alle = pg.peer_group_column(frame, cmp, types, "alle")
+    assert set(alle[frame["tenant"] != "lk-x"]) == {"alle zustimmenden Jugendämter"}
+    assert set(alle[frame["tenant"] == "lk-x"]) == {"keine Gruppe"}  # not a participant
+    assert list(alle.index) == list(frame.index)
