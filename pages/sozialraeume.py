@@ -5,7 +5,6 @@ import streamlit as st
 from components import dashboard, filters
 from components.charts import ranking_bar, render_chart, scatter_sgb2_eckwert
 from components.downloads import download_buttons
-from components.tables import render_table
 from data_models.formatting import fmt_de
 from data_models.indicators import regression
 from data_models.indicators.trends import compare_to_gesamt
