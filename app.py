@@ -43,7 +43,8 @@ INFO = [
 role = ctx.role
 if role in ("admin", "member"):
     DASHBOARD[0] = page("pages/uebersicht.py", "Übersicht", ":material/dashboard:", default=True)
-    nav = {"HzE-Strategiekarte": DASHBOARD, "Wächteramt": WAECHTERAMT}
+    nav = {"HzE-Strategiekarte": DASHBOARD, "Wächteramt": WAECHTERAMT,
+           "Bericht": [page("pages/bericht.py", "Bericht", ":material/picture_as_pdf:")]}
     if role == "admin":
         nav["Daten"] = [page("pages/hochladen.py", "Daten hochladen", ":material/upload:"), INFO[0]]
         nav["Verwaltung"] = [page("pages/verwaltung.py", "Verwaltung", ":material/settings:")] + INFO[1:]

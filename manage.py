@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -280,6 +281,32 @@ def cmd_seed_demo(args) -> int:
     return EXIT_OK
 
 
+def cmd_report(args) -> int:
+    from data_models.report import ReportError, ReportRequest, create_report
+
+    eng = engine()
+    t = tenant_or_usage(eng, args.tenant)
+    for path in (args.out, args.xlsx):  # before the work: a file that cannot be written is refused
+        folder = Path(path).resolve().parent if path else None
+        if folder is not None and not (folder.is_dir() and os.access(folder, os.W_OK)):
+            raise Refused(f"Die Datei „{path}“ lässt sich nicht schreiben: den Ordner gibt es nicht oder er ist "
+                          "schreibgeschützt.")
+    try:
+        files = create_report(eng, t, "Kommandozeile", ReportRequest(year=args.year, public=args.public),
+                              xlsx=bool(args.xlsx))
+    except ReportError as exc:
+        raise Usage(str(exc)) from None
+    for path, data in ((args.out, files.pdf), (args.xlsx, files.xlsx)):
+        if not path:
+            continue
+        try:
+            Path(path).write_bytes(data)
+        except OSError:
+            raise Refused(f"Die Datei „{path}“ lässt sich nicht schreiben.") from None
+        say(f"Bericht {args.year}{' (öffentliche Fassung)' if args.public else ''} geschrieben: {path}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="manage.py", description="Strategiekarte – Kommandozeile")
     sub = p.add_subparsers(dest="command", required=True, metavar="BEFEHL")
@@ -366,6 +393,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--slug", required=True)
     s.add_argument("--yes", action="store_true")
     s.set_defaults(func=cmd_delete_tenant)
+
+    s = sub.add_parser("report", help="der Bericht für den Jugendhilfeausschuss (PDF, optional Excel)")
+    s.add_argument("--tenant", required=True)
+    s.add_argument("--year", required=True, type=int)
+    s.add_argument("--out", required=True, help="Datei für den PDF-Bericht")
+    s.add_argument("--public", action="store_true", help="öffentliche Fassung: kleine Zahlen unterdrückt")
+    s.add_argument("--xlsx", help="zusätzlich die Tabellen als Excel-Datei")
+    s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("seed-demo", help="die Demo-Kommune Musterstadt anlegen oder erneuern")
     s.add_argument("--reset", action="store_true")

@@ -16,6 +16,18 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# --- poppler-utils (pdftoppm, pdftotext): the report tests turn the PDF into pictures and text ---
+if ! command -v pdftoppm >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then
+    echo ">> pdftoppm/pdftotext fehlen: installiere Debians Paket 'poppler-utils' ..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) >>/tmp/strategiekarte-apt.log 2>&1 \
+      || { echo "!! poppler-utils konnte nicht installiert werden (siehe /tmp/strategiekarte-apt.log)."; exit 1; }
+  else
+    echo "!! pdftoppm/pdftotext fehlen. Bitte als root 'apt-get install poppler-utils' ausführen (die Berichtstests brauchen es)."
+    exit 1
+  fi
+fi
+
 # --- PostgreSQL: a throw-away database for this run ---
 PGHOST=127.0.0.1; PGPORT=5432
 pg_up() { pg_isready -q -h $PGHOST -p $PGPORT 2>/dev/null || $PY -c "import psycopg; psycopg.connect('postgresql://postgres@$PGHOST:$PGPORT/postgres', connect_timeout=3).close()" 2>/dev/null; }
