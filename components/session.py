@@ -158,7 +158,11 @@ def allowed(ctx: Context, action: str) -> bool:
 
 
 def require(action: str) -> Context:
-    """The page's context, or stop the page with a German message when the action is not allowed."""
+    """The page's context, or stop the page with a German message when the action is not allowed.
+
+    The session is checked against the database here too (not only in app.py): a page reached without the
+    navigation (Streamlit's pages/ folder) never trusts a role or tenant that has changed since login."""
+    check_session()
     ctx = context()
     if not allowed(ctx, action):
         st.warning("Diese Seite ist für Ihre Rolle nicht freigegeben. Bitte melden Sie sich mit einem "

@@ -207,6 +207,10 @@ def xlsx_bytes(frame: pd.DataFrame, columns_de: Mapping[str, str] | None = None,
             f = float(v)
             return None if math.isinf(f) else f
         if isinstance(v, (datetime, date, pd.Timestamp)):
+            if isinstance(v, datetime) and v.tzinfo is not None:  # Excel has no time zones: German local time
+                from zoneinfo import ZoneInfo
+
+                v = v.astimezone(ZoneInfo("Europe/Berlin")).replace(tzinfo=None)
             cell = WriteOnlyCell(ws, value=v)
             cell.number_format = "DD.MM.YYYY"
             return cell

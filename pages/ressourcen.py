@@ -1,4 +1,5 @@
 """Ressourcen: expenditure, cost per case by segment, budget plan vs actual, caseload per ASD team."""
+import pandas as pd
 import streamlit as st
 
 from components import dashboard, filters
@@ -19,14 +20,14 @@ for key in KEYS:
         continue
     r = r.iloc[0]
     hist = g[(g["indikator"] == key) & (g["jahr"] <= year)].sort_values("jahr")["wert"].astype("float64").tolist()
-    val = None if r["wert"] != r["wert"] or r["wert"] is None else float(r["wert"])
+    val = None if pd.isna(r["wert"]) else float(r["wert"])  # pd.NA: a missing value of a nullable column
     chg = r["veraenderung"]
     unit, decimals = dashboard.unit(key), None
     if key == "ausgaben_hze":  # millions read better on a tile: 31,4 Mio. EUR
         val, hist, unit, decimals = (None if val is None else val / 1e6), [h / 1e6 for h in hist], "Mio. EUR", 1
     elif unit == "EUR":
         decimals = 0
-    kpis.append(Kpi(dashboard.label(key), val, unit, year, None if chg is None or chg != chg else float(chg),
+    kpis.append(Kpi(dashboard.label(key), val, unit, year, None if pd.isna(chg) else float(chg),
                     "pp" if r["veraenderung_einheit"] == "Prozentpunkte" else "%", hist, indicator=key,
                     decimals=decimals))
 if kpis:

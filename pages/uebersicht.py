@@ -32,7 +32,7 @@ if kpis:
     render_kpi_row(kpis[4:], key="kpi2")
 else:
     st.info(f"Für {year} liegen keine Kennzahlen vor. Laden Sie HzE-Daten und die Bevölkerung für dieses Jahr hoch.")
-st.caption("Veränderung zum Vorjahr: bei Anteilen in Prozentpunkten, sonst in %. " + pg.source)
+st.caption("Veränderung zum Vorjahr: bei Anteilen in Prozentpunkten, sonst in %. " + dashboard.md(pg.source))
 
 lines = quality.check(pg.ds, pg.ind, store.inventory(data_access.session.engine(), pg.ctx.tenant.id))
 msg = quality.summary_line(lines)

@@ -98,6 +98,11 @@ def detect_kind(data: bytes, filename: str) -> str | None:
     return None
 
 
+def _mb(n: int) -> str:
+    """Bytes as German megabytes: 209715201 -> "200,0"."""
+    return f"{n / 2**20:,.1f}".replace(",", "§").replace(".", ",").replace("§", ".")
+
+
 def run_importer(data: bytes, filename: str, kind: str | None, ctx: ImportContext) -> ImportResult:
     """Detect the kind when not given, run its importer; unreadable input becomes a Fehler finding."""
     if kind is not None and kind not in IMPORT_KINDS:
@@ -105,6 +110,11 @@ def run_importer(data: bytes, filename: str, kind: str | None, ctx: ImportContex
     if not data:
         return ImportResult(kind or "unbekannt", filename, findings=[Finding(
             FEHLER, "Die Datei ist leer.", datei=filename, art="leer")])
+    if len(data) > ctx.max_file_bytes:  # before detection and parsing: no importer ever reads an oversized file
+        return ImportResult(kind or "unbekannt", filename, findings=[Finding(
+            FEHLER, f"Die Datei ist zu groß ({_mb(len(data))} MB; erlaubt sind {_mb(ctx.max_file_bytes)} MB). Bitte "
+            "nur die benötigten Blätter, Jahre oder Zeilen hochladen.", datei=filename, art="zu_gross",
+            wert=len(data))])
     if kind is None:
         kind = detect_kind(data, filename)
         if kind is None:

@@ -103,3 +103,21 @@ def settle(page, timeout: float = 20000) -> None:
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
         timeout=timeout)
     page.wait_for_timeout(300)
+
+
+def open_nav(page, title: str, heading: str | None = None, tries: int = 3) -> None:
+    """Click a sidebar link and wait for the page's heading; a click during a running script run can be lost
+    (Streamlit replaces the navigation), so it is repeated."""
+    from playwright.sync_api import expect
+
+    wanted = page.get_by_role("heading", name=heading or title, exact=True).first
+    for attempt in range(tries):
+        settle(page)
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
+        settle(page)
+        try:
+            expect(wanted).to_be_visible(timeout=10000)
+            return
+        except AssertionError:
+            if attempt == tries - 1:
+                raise

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import settle
+from tests.e2e.conftest import open_nav, settle
 
 PW = "sicheres-passwort-1"
 
@@ -60,8 +60,7 @@ def test_signup_login_isolation_and_invitation(server, page, tmp_path):
     expect(page.get_by_text("Angemeldet als")).to_be_visible()
 
     # invite a colleague
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Verwaltung").click()
-    settle(page)
+    open_nav(page, "Verwaltung")
     page.get_by_role("tab", name="Einladungen").click()
     page.get_by_role("button", name="Neue Einladung erstellen").click()
     settle(page)
@@ -109,6 +108,7 @@ def test_cookie_survives_reload_ends_with_logout_and_foreign_key_is_refused(serv
         if any(c["name"] == "strategiekarte_anmeldung" for c in page.context.cookies()):
             break
         page.wait_for_timeout(250)
+    assert any(c["name"] == "strategiekarte_anmeldung" for c in page.context.cookies()), page.context.cookies()
     page.reload()
     settle(page)
     expect(page.get_by_text("Angemeldet als")).to_be_visible()

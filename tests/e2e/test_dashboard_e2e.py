@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Server, settle
+from tests.e2e.conftest import Server, open_nav, settle
 
 PAGES = ["Übersicht", "Karte", "Sozialräume", "Entwicklung", "Leistungen", "Ressourcen", "Datenqualität"]
 
@@ -28,16 +28,12 @@ def test_demo_walk_year_change_shared_link_and_download(demo_server, page, tmp_p
     page.get_by_role("button", name="Demo ansehen").click()
     settle(page)
     expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
-    nav = page.locator('[data-testid="stSidebarNav"]')
     for name in PAGES:
-        nav.get_by_role("link", name=name, exact=True).click()
-        settle(page)
-        expect(page.get_by_role("heading", name=name, exact=True).first).to_be_visible()
+        open_nav(page, name)
         no_exception(page)
 
     # change the year on Sozialräume; the URL carries it
-    nav.get_by_role("link", name="Sozialräume", exact=True).click()
-    settle(page)
+    open_nav(page, "Sozialräume")
     page.get_by_label("Jahr").first.click()
     page.get_by_role("option", name="2019").click()
     settle(page)
@@ -46,14 +42,12 @@ def test_demo_walk_year_change_shared_link_and_download(demo_server, page, tmp_p
     shared = page.url
 
     # the year is kept when switching pages
-    nav.get_by_role("link", name="Karte", exact=True).click()
-    settle(page)
+    open_nav(page, "Karte")
     assert "jahr=2019" in page.url
     no_exception(page)
 
     # a table download (CSV for German Excel)
-    nav.get_by_role("link", name="Datenqualität", exact=True).click()
-    settle(page)
+    open_nav(page, "Datenqualität")
     with page.expect_download() as dl:
         page.get_by_role("button", name="Tabelle als CSV (Excel)").first.click()
     path = tmp_path / "tabelle.csv"
@@ -67,5 +61,5 @@ def test_demo_walk_year_change_shared_link_and_download(demo_server, page, tmp_p
     assert "demo=1" in shared  # the link itself opens the demo for a new visitor
     p2.goto(shared)
     settle(p2)
-    expect(p2.get_by_text("nach Sozialraum, 2019").first).to_be_visible()
+    expect(p2.get_by_role("heading", name="Alle Kennzahlen 2019", exact=False).first).to_be_visible()
     other.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Server, settle
+from tests.e2e.conftest import Server, open_nav, settle
 
 SHOTS = Path("/tmp/sk")
 ERROR_TEXTS = ("Traceback", "Exception", "Error:", "Fehler beim Ausführen")
@@ -37,9 +37,7 @@ def open_demo(page, base) -> None:
 
 
 def goto(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
-    settle(page)
-    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    open_nav(page, title)
     page.wait_for_timeout(1500)  # plotly and the map draw after the script has finished
 
 

@@ -62,6 +62,26 @@ def frames_text(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
 import pytest  # noqa: E402
 
 
+_SCANNED: list = []
+
+
+def _scan_once(max_workers=None):
+    """Every new AppTest scans all installed packages for Streamlit components (about 1 s each time on this
+    machine); the installed packages do not change during a test run, so scan once."""
+    if not _SCANNED:
+        _SCANNED.append(_REAL_SCAN(max_workers))
+    return list(_SCANNED[0])
+
+
+def _real_scan():
+    from streamlit.components.v2 import manifest_scanner
+
+    return manifest_scanner.scan_component_manifests
+
+
+_REAL_SCAN = _real_scan()
+
+
 @pytest.fixture
 def app_env(db_url, tmp_path, monkeypatch):
     """The real app (AppTest) against the test database of `db_url` (SQLite and PostgreSQL); returns its engine.
@@ -72,6 +92,9 @@ def app_env(db_url, tmp_path, monkeypatch):
 
     from data_models.db import get_engine
 
+    from streamlit.components.v2 import manifest_scanner
+
+    monkeypatch.setattr(manifest_scanner, "scan_component_manifests", _scan_once)
     monkeypatch.setenv("STRATEGIEKARTE_DATABASE_URL", db_url)
     monkeypatch.setenv("STRATEGIEKARTE_DATA_DIR", str(tmp_path))
     st.cache_data.clear()
