@@ -24,8 +24,7 @@ import numpy as np
 import pandas as pd
 
 from data_models.formatting import fmt_de, is_missing
-from data_models.indicators.catalogue import CATALOGUE, SECTIONS as IND_SECTIONS, by_section
-from data_models.privacy import FOOTNOTE as SUPPRESSED_FOOTNOTE
+from data_models.indicators.catalogue import CATALOGUE, by_section
 from data_models.report import charts
 from data_models.report.model import (Chart, Column, Num, PageBreak, Report, Section, Table, Text, VersionLine,
                                       format_for_unit)
@@ -260,10 +259,6 @@ def _user_text(req: ReportRequest, key: str) -> list[Text]:
     return [Text(text, "user")] if text else []
 
 
-def _suppression_note(public: bool) -> str:
-    return (" " + SUPPRESSED_FOOTNOTE) if public else ""
-
-
 def section_summary(f: Figures, req: ReportRequest, ctx: dict) -> Section:
     y = req.year
     s = Section("zusammenfassung", f"{SECTIONS['zusammenfassung']}: Kennzahlen {y}")
@@ -273,7 +268,7 @@ def section_summary(f: Figures, req: ReportRequest, ctx: dict) -> Section:
                          "vergleichbar; was jede Kennzahl zählt, steht in der Erläuterung der Kennzahlen."))
     s.blocks.append(indicator_table(f, f"Kennzahlen {y} und Veränderung zum Vorjahr (Gesamt)",
                                     [i for _g, ids in KEY_FIGURES for i in ids], y, groups=KEY_FIGURES,
-                                    note=CHANGE_NOTE + " " + ctx["source"] + _suppression_note(req.public),
+                                    note=CHANGE_NOTE + " " + ctx["source"],
                                     sheet_title="Kennzahlen"))
     # three sentences on the Eckwert HzE
     sent = []
@@ -320,8 +315,8 @@ def section_map(f: Figures, req: ReportRequest, ctx: dict) -> Section:
         f, f"Eckwert HzE nach Sozialraum, {y}", ["hze_faelle", "bev_u21", "hze_dichte", "sgb2_quote_u15"], y,
         headers=["HzE-Fälle", "unter 21", "Eckwert HzE", "SGB-II-Quote u15 (%)"], with_change="hze_dichte",
         note=f"HzE-Fälle ohne Erziehungsberatung (laufend am 31.12. und beendet); Eckwert je 1.000 Einwohner unter "
-             f"21; „Vorjahr“ und „Veränderung“ beziehen sich auf den Eckwert. " + ctx["source"]
-             + _suppression_note(req.public), sheet_title="Eckwert HzE"))
+             f"21; „Vorjahr“ und „Veränderung“ beziehen sich auf den Eckwert. " + ctx["source"],
+        sheet_title="Eckwert HzE"))
     if req.charts:
         rows = [(n, *f.get(y, sid, "hze_dichte")) for sid, n in f.units(y) if sid not in (GESAMT, OHNE)]
         s.blocks.append(_chart(charts.ranking, rows, "Eckwert HzE (ohne EB), je 1.000 unter 21",
@@ -351,7 +346,7 @@ def section_trends(f: Figures, req: ReportRequest, ctx: dict) -> Section:
                                             for i in ids]
     rows = [[Num(j, "year")] + [f.num(j, GESAMT, i) for i in ids] for j in years]
     s.blocks.append(Table(f"Kennzahlen Gesamt, {years[0]}–{y}", cols, rows,
-                          note=ctx["source"] + _suppression_note(req.public), sheet_title="Kennzahlen je Jahr"))
+                          note=ctx["source"], sheet_title="Kennzahlen je Jahr"))
     if req.charts and f.has_values(["hze_dichte"]):
         series = [(n, f.series(sid, "hze_dichte", years)) for sid, n in f.units(y) if sid != OHNE]
         s.blocks.append(PageBreak())
@@ -359,8 +354,8 @@ def section_trends(f: Figures, req: ReportRequest, ctx: dict) -> Section:
                                caption=f"Eckwert HzE (ohne EB) je 1.000 Einwohner unter 21 nach Sozialraum, "
                                f"{years[0]}–{y}; schwarz: Gesamt.", height_cm=9.0))
     s.blocks.append(years_table(f, f"Eckwert HzE nach Sozialraum, {shown_years[0]}–{y}", "hze_dichte", shown_years,
-                                note="Eckwert HzE (ohne EB) je 1.000 Einwohner unter 21. " + ctx["source"]
-                                + _suppression_note(req.public), sheet_title="Eckwert je Jahr"))
+                                note="Eckwert HzE (ohne EB) je 1.000 Einwohner unter 21. " + ctx["source"],
+                                sheet_title="Eckwert je Jahr"))
     return s
 
 
@@ -374,8 +369,7 @@ def section_leistungen(f: Figures, req: ReportRequest, ctx: dict) -> Section:
     ids = [i.id for i in by_section()["Leistungen"]]
     s.blocks.append(indicator_table(f, f"Kennzahlen der Leistungen {y} (Gesamt)", ids, y,
                                     note=CHANGE_NOTE + " Dauer, Beendigung, Transferleistungen und Gefährdungs"
-                                    "einschätzung nur aus HzE-Einzeldaten. " + ctx["source"]
-                                    + _suppression_note(req.public), sheet_title="Kennzahlen"))
+                                    "einschätzung nur aus HzE-Einzeldaten. " + ctx["source"], sheet_title="Kennzahlen"))
     seg = ctx["breakdown"]("segment")
     seg_years = sorted({int(j) for j in seg["jahr"]} & {j for j in f.years if j <= y})[-TREND_YEARS:]
     if req.charts and seg_years:
@@ -391,18 +385,18 @@ def section_leistungen(f: Figures, req: ReportRequest, ctx: dict) -> Section:
                                height_cm=2.6 + 0.55 * len(seg_years)))
     t = breakdown_table(seg, f"Fälle nach Segment, {y} (Gesamt)", y, "Fälle",
                         note="Fälle: laufend am 31.12. und im Jahr beendet, mit Erziehungsberatung; Anteil an allen "
-                             "Fällen. " + ctx["source"] + _suppression_note(req.public), sheet_title="Segmente")
+                             "Fällen. " + ctx["source"], sheet_title="Segmente")
     if t:
         s.blocks.append(t)
     s.blocks.append(sozialraum_table(
         f, f"Leistungsmix nach Sozialraum, {y}", ["hze_faelle", "anteil_ambulant", "anteil_teilstationaer",
                                                   "anteil_stationaer", "anteil_35a"], y,
         headers=["HzE-Fälle", "ambulant (%)", "teilstationär (%)", "stationär (%)", "§ 35a (%)"],
-        note="Anteile an den HzE-Fällen ohne Erziehungsberatung. " + ctx["source"] + _suppression_note(req.public),
+        note="Anteile an den HzE-Fällen ohne Erziehungsberatung. " + ctx["source"],
         sheet_title="Leistungsmix"))
     t = breakdown_table(ctx["breakdown"]("hilfeart"), f"Fälle nach Art der Hilfe, {y} (Gesamt)", y, "Fälle",
                         note="Fälle: laufend am 31.12. und im Jahr beendet; Anteil an allen Fällen einschließlich "
-                             "Erziehungsberatung. " + ctx["source"] + _suppression_note(req.public),
+                             "Erziehungsberatung. " + ctx["source"],
                         sheet_title="Art der Hilfe", with_code=True)
     if t:
         s.blocks.append(t)
@@ -419,7 +413,7 @@ def section_ressourcen(f: Figures, req: ReportRequest, ctx: dict) -> Section:
     ids = [i.id for i in by_section()["Ressourcen"]]
     s.blocks.append(indicator_table(f, f"Kennzahlen der Ressourcen {y} (Gesamt)", ids, y,
                                     note=CHANGE_NOTE + " Ausgaben: Ist-Ausgaben brutto ohne Erziehungsberatung. "
-                                    + ctx["source"] + _suppression_note(req.public), sheet_title="Kennzahlen"))
+                                    + ctx["source"], sheet_title="Kennzahlen"))
     seg = [i for i in ("kosten_je_fall_ambulant", "kosten_je_fall_teilstationaer", "kosten_je_fall_stationaer",
                        "kosten_je_fall_35a") if f.has_values([i])]
     if req.charts and seg:
@@ -432,7 +426,7 @@ def section_ressourcen(f: Figures, req: ReportRequest, ctx: dict) -> Section:
             f, f"Laufende Fälle je Vollzeitstelle ASD nach Sozialraum, {y}", ["faelle_je_vollzeitstelle"], y,
             headers=["Fälle je Vollzeitstelle"], with_change="faelle_je_vollzeitstelle",
             note="Je Team berechnet und bei jedem Sozialraum des Teams gezeigt; „Gesamt“ umfasst alle laufenden "
-                 "Hilfen einschließlich nicht zuordenbarer Fälle. " + ctx["source"] + _suppression_note(req.public),
+                 "Hilfen einschließlich nicht zuordenbarer Fälle. " + ctx["source"],
             sheet_title="Fallbelastung"))
     return s
 
@@ -454,8 +448,8 @@ def section_waechteramt(f: Figures, req: ReportRequest, ctx: dict) -> Section:
         return s
     s.blocks.append(indicator_table(f, f"Kennzahlen des Wächteramts {y} (Gesamt)", ids, y,
                                     note=CHANGE_NOTE + " Gefährdungseinschätzungen: im Jahr abgeschlossene "
-                                    "Verfahren; Inobhutnahmen: im Jahr beendete Maßnahmen. " + ctx["source"]
-                                    + _suppression_note(req.public), sheet_title="Kennzahlen"))
+                                    "Verfahren; Inobhutnahmen: im Jahr beendete Maßnahmen. " + ctx["source"],
+                                    sheet_title="Kennzahlen"))
     rates = [i for i in ("verfahren_8a_dichte", "kwg_dichte", "inobhutnahmen_dichte",
                          "inobhutnahmen_ohne_uma_dichte") if f.has_values([i])]
     if req.charts and rates:
@@ -468,8 +462,8 @@ def section_waechteramt(f: Figures, req: ReportRequest, ctx: dict) -> Section:
                                f"Inobhutnahmen je 10.000 Einwohner unter 18, Gesamt, {years[0]}–{y}.",
                                height_cm=8.5))
     t = breakdown_table(ctx["breakdown"]("8a_ergebnis"), f"Gefährdungseinschätzungen nach Ergebnis, {y} (Gesamt)",
-                        y, "Verfahren", note="Gezählt werden Verfahren, nicht Kinder. " + ctx["source"]
-                        + _suppression_note(req.public), sheet_title="§ 8a Ergebnis")
+                        y, "Verfahren", note="Gezählt werden Verfahren, nicht Kinder. " + ctx["source"],
+                        sheet_title="§ 8a Ergebnis")
     if t:
         s.blocks.append(t)
     s.blocks.append(sozialraum_table(
@@ -478,10 +472,12 @@ def section_waechteramt(f: Figures, req: ReportRequest, ctx: dict) -> Section:
         headers=["§ 8a je 10.000 u18", "KWG je 10.000 u18", "Anteil KWG (%)", "Inobhutnahmen je 10.000 u18",
                  "ohne UMA je 10.000 u18"],
         note="§ 8a = Gefährdungseinschätzungen; KWG = festgestellte (akute oder latente) Kindeswohlgefährdungen; "
-             "UMA = unbegleitete minderjährige Ausländer (vorläufige Inobhutnahme nach § 42a). " + ctx["source"]
-             + _suppression_note(req.public), sheet_title="Sozialräume"))
-    s.blocks.append(Text(vw.ERKLAERUNG_8A, "md"))
-    s.blocks.append(Text(vw.ERKLAERUNG_42, "md"))
+             "UMA = unbegleitete minderjährige Ausländer (vorläufige Inobhutnahme nach § 42a). " + ctx["source"],
+        sheet_title="Sozialräume"))
+    head = "**Was hier gezählt wird**"  # the pages' heading; the report names the subject
+    s.blocks.append(Text(vw.ERKLAERUNG_8A.replace(head, "**Gefährdungseinschätzungen: was gezählt wird**", 1), "md"))
+    s.blocks.append(Text(vw.ERKLAERUNG_42.replace(head, "**Inobhutnahmen: was gezählt wird**", 1)
+                         .replace("zeigt die Seite", "zeigt der Bericht"), "md"))
     return s
 
 

@@ -49,7 +49,7 @@ class Num:
         if self.suppressed:
             return SUPPRESSED
         if is_missing(self.value):
-            return missing
+            return DASH if self.fmt in ("chg_pct", "chg_pp") else missing  # no change without both values
         v = float(self.value)
         if self.fmt == "count":
             return fmt_int(v, missing, zero_dash=public)
