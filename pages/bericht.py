@@ -54,7 +54,8 @@ if submitted:
         st.stop()
     log(engine, ctx.tenant.id, ctx.principal.username or "Gast", "bericht",
         audit_details(request, pg.ds.data_version, ["PDF", "Excel"]))
-    name = safe_filename(f"Bericht_{ctx.tenant.name}_{year}{'_oeffentlich' if request.public else ''}", "Bericht")
+    name = safe_filename(f"Bericht {ctx.tenant.name} {year}{' oeffentlich' if request.public else ''}", "Bericht")
+    name = "_".join(p for p in name.split("_") if p)  # "Musterstadt (Demo, fiktiv)" -> no "__"
     st.success(f"Der Bericht {year} ist fertig." + (" Öffentliche Fassung: kleine Zahlen sind unterdrückt."
                                                     if request.public else " Interne Fassung mit exakten Zahlen."))
     d1, d2, _ = st.columns([1, 1, 2])
