@@ -58,13 +58,14 @@ def _register_fonts() -> None:
 
 def _styles() -> dict[str, ParagraphStyle]:
     s = {}
-    s["body"] = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, textColor=TEXT, spaceAfter=6)
+    s["body"] = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, textColor=TEXT, spaceAfter=6,
+                               allowWidows=0, allowOrphans=0)  # no single line of a paragraph alone on a page
     s["small"] = ParagraphStyle("small", parent=s["body"], fontSize=7.5, leading=9.5, textColor=GREY, spaceAfter=8)
     s["caption"] = ParagraphStyle("caption", parent=s["small"], fontName=FONT_ITALIC, spaceBefore=2, spaceAfter=10)
     s["user"] = ParagraphStyle("user", parent=s["body"], spaceAfter=4)
     s["h1"] = ParagraphStyle("h1", fontName=FONT_BOLD, fontSize=16, leading=20, textColor=ACCENT, spaceAfter=10)
     s["h2"] = ParagraphStyle("h2", fontName=FONT_BOLD, fontSize=11.5, leading=15, textColor=TEXT, spaceBefore=10,
-                             spaceAfter=5)
+                             spaceAfter=5, keepWithNext=1)
     s["table_title"] = ParagraphStyle("table_title", fontName=FONT_BOLD, fontSize=9.5, leading=12, textColor=TEXT,
                                       spaceBefore=8, spaceAfter=4)
     s["cell"] = ParagraphStyle("cell", fontName=FONT, fontSize=7.8, leading=9.6, textColor=TEXT)
