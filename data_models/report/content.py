@@ -131,9 +131,11 @@ class Figures:
         out.append((GESAMT, GESAMT_NAME))
         return out
 
-    def has_values(self, ids: Iterable[str], year: int | None = None) -> bool:
+    def has_values(self, ids: Iterable[str], year: int | None = None, or_suppressed: bool = False) -> bool:
+        """Whether some unit has a value of `ids` (in `year`); with `or_suppressed` a suppressed cell counts too
+        (a table can show "."; a chart needs values)."""
         ids = set(ids)
-        return any(v is not None or s for (j, _sid, i), (v, s) in self._cell.items()
+        return any(v is not None or (or_suppressed and s) for (j, _sid, i), (v, s) in self._cell.items()
                    if i in ids and (year is None or j == year))
 
     def series(self, sid: str, ind_id: str, years: Sequence[int]) -> list[tuple[int, float | None]]:
@@ -421,7 +423,7 @@ def section_ressourcen(f: Figures, req: ReportRequest, ctx: dict) -> Section:
         s.blocks.append(_chart(charts.lines, series, "EUR je Fall", decimals=0,
                                caption=f"Kosten je Fall nach Segment (Ausgaben je laufendem oder beendetem Fall) in "
                                f"EUR, Gesamt, {years[0]}–{y}.", height_cm=7.5))
-    if f.has_values(["faelle_je_vollzeitstelle"], y):
+    if f.has_values(["faelle_je_vollzeitstelle"], y, or_suppressed=True):
         s.blocks.append(sozialraum_table(
             f, f"Laufende Fälle je Vollzeitstelle ASD nach Sozialraum, {y}", ["faelle_je_vollzeitstelle"], y,
             headers=["Fälle je Vollzeitstelle"], with_change="faelle_je_vollzeitstelle",
@@ -442,7 +444,7 @@ def section_waechteramt(f: Figures, req: ReportRequest, ctx: dict) -> Section:
     s.blocks.append(Text("Das Wächteramt des Jugendamts: Gefährdungseinschätzungen nach § 8a SGB VIII (im Jahr "
                          "abgeschlossene Verfahren) und Inobhutnahmen nach § 42 / § 42a SGB VIII (im Jahr beendete "
                          "Maßnahmen). Was gezählt wird, steht am Ende des Abschnitts."))
-    if not f.has_values(ids):
+    if not f.has_values(ids, or_suppressed=True):
         s.blocks.append(Text("Für das Wächteramt liegen keine Daten vor (Blätter „§ 8a“ und „§ 42“ oder die "
                              "Einzeldaten)."))
         return s

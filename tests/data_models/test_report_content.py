@@ -134,3 +134,15 @@ def test_quality_lines_of_several_years_are_grouped_and_public_lines_hide_small_
     assert public[0][3].startswith("2022: . von 100 Einzeldatensätzen (.)\n2023: 5 von 120 Einzeldatensätzen (4,2 %)")
     assert public_quality_text("1 von 2 Einzeldatensätzen (50,0 %) x") == ". von . Einzeldatensätzen (.) x"
     assert public_quality_text("Keine Bevölkerung.") == "Keine Bevölkerung."
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_every_section_renders_for_a_tenant_with_little_data(tmp_path, public):
+    """No geometry, no costs, no staff, no § 8a/§ 42, no records: every section still renders and says what is
+    missing instead of failing."""
+    files = build_report(small_town(), ReportRequest(year=2023, public=public))
+    text = " ".join(pdf_text(files.pdf, tmp_path).split())
+    assert "Für die Karte fehlen die Sozialraumgrenzen" in text
+    assert "Für das Wächteramt liegen keine Daten vor" in text
+    assert "Kennzahlen der Ressourcen 2023 (Gesamt)" in text and "Anhang: Datenqualität" in text
+    assert "Es sind keine Sozialraumgrenzen hinterlegt." in text  # from the data-quality check
