@@ -12,6 +12,7 @@ import json
 import math
 import re
 import zipfile
+import zlib
 from datetime import date
 from pathlib import PurePosixPath
 
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
@@ -364,7 +365,7 @@ def _read_zip(data: bytes, filename: str, ctx: ImportContext, findings: list[Fin
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
         refuse(f"Die ZIP-Datei ist beschädigt oder nicht lesbar ({exc}).", "geo_zip_defekt")
     for info in infos:
         name = info.filename.replace("\\", "/")
@@ -384,7 +385,8 @@ def _read_zip(data: bytes, filename: str, ctx: ImportContext, findings: list[Fin
                 out = fh.read(ctx.max_unzipped_bytes + 1)
         except RuntimeError as exc:  # encrypted
             refuse(f"Die ZIP-Datei ist verschlüsselt oder nicht lesbar ({exc}).", "geo_zip_defekt")
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
+            # damaged headers (negative offsets), unknown compression, a broken deflate stream
             refuse(f"Die ZIP-Datei ist beschädigt ({exc}).", "geo_zip_defekt", wert=info.filename)
         if len(out) > ctx.max_unzipped_bytes:
             refuse("Die ZIP-Datei ist entpackt zu groß und wird aus Sicherheitsgründen abgelehnt.", "geo_zip_bombe")
@@ -569,7 +571,11 @@ def _reproject(features: list[dict], crs: CRS) -> list[dict]:
     if crs.equals(target, ignore_axis_order=True):
         out = features
     else:
-        transformer = Transformer.from_crs(crs, target, always_xy=True)
+        try:
+            transformer = Transformer.from_crs(crs, target, always_xy=True)
+        except ProjError as exc:  # a damaged or unusual .prj: a CRS without a way to WGS84
+            raise _Refused(Finding(FEHLER, f"Aus dem Koordinatensystem {_crs_label(crs)} lässt sich nicht nach WGS84 "
+                                   f"umrechnen ({exc}). " + _crs_choices(), art="geo_crs_ungueltig")) from None
 
         def fn(x, y):
             return transformer.transform(x, y)

@@ -22,6 +22,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 from xml.etree import ElementTree
@@ -464,7 +465,7 @@ def _read_excel(data: bytes, filename: str, kind: str, ctx: ImportContext,
                     with zf.open(info) as fh:
                         xml = fh.read(ctx.max_unzipped_bytes + 1)
                     problems = _problem_cells(xml)
-                except (KeyError, zipfile.BadZipFile, OSError):
+                except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
                     problems = []
                 if problems:
                     frame = _mark_problems(frame, problems)
