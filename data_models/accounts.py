@@ -337,6 +337,16 @@ def credentials(engine: Engine) -> dict:
 
 # --- login throttling ------------------------------------------------------------------------------------------
 
+def _attempt_key(conn, username: str | None) -> str:
+    """What `login_attempts.username_key` stores for a typed user name: the case-folded name of an existing
+    account; for any other text only a SHA-256 digest, because people type their password into the user name
+    field by mistake, and a password must never be stored or shown in clear text."""
+    key = fold(username or "")[:64]
+    if not key or conn.execute(select(db.users.c.id).where(db.users.c.username_key == key)).first():
+        return key
+    return "h:" + hashlib.sha256(fold(username).encode("utf-8")).hexdigest()[:62]
+
+
 def lock_message(engine: Engine, username: str | None, client: str) -> str | None:
     """German message when logins for this user name or client are locked, else None."""
     since = now() - timedelta(minutes=LOCK_MINUTES)
@@ -346,8 +356,9 @@ def lock_message(engine: Engine, username: str | None, client: str) -> str | Non
             and_(a.c.client == client, a.c.success.is_(False), a.c.at >= since))).scalar_one()
         by_user = 0
         if username:
-            by_user = conn.execute(select(func.count()).where(
-                and_(a.c.username_key == fold(username), a.c.success.is_(False), a.c.at >= since))).scalar_one()
+            by_user = conn.execute(select(func.count()).where(and_(
+                a.c.username_key == _attempt_key(conn, username), a.c.success.is_(False), a.c.at >= since))
+            ).scalar_one()
     if by_user >= MAX_FAILED_PER_USER or by_client >= MAX_FAILED_PER_CLIENT:
         return (f"Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist für {LOCK_MINUTES} Minuten gesperrt. "
                 "Bitte versuchen Sie es später erneut oder wenden Sie sich an Ihre Administration.")
@@ -358,7 +369,7 @@ def record_login(engine: Engine, username: str | None, client: str, success: boo
     user = get_user_by_name(engine, username) if username else None
     with db.write_transaction(engine) as conn:
         conn.execute(insert(db.login_attempts).values(
-            username_key=fold(username or "")[:64], client=client[:64], at=now(), success=success))
+            username_key=_attempt_key(conn, username), client=client[:64], at=now(), success=success))
         if user and user.tenant_id:
             log_event(conn, user.tenant_id, user.username,
                       "anmeldung" if success else "anmeldung_fehlgeschlagen", "")
