@@ -114,6 +114,12 @@ def test_no_secret_in_logs_audit_log_or_exports(engine, caplog, capfd, monkeypat
     with engine.connect() as conn:
         rows = [str(r) for t in (db.audit_log, db.login_attempts, db.versions) for r in conn.execute(select(t))]
     assert not s.found_in("\n".join(rows))
+    # links, codes and workshop tokens are stored only as their SHA-256
+    clear = {k: v for k, v in s.values.items() if k in ("Einladungs-Token", "Einladungs-Code", "Passwort-Link",
+                                                          "Passwort-Link-Code", "Workshop-Token")}
+    with engine.connect() as conn:
+        stored = "\n".join(str(r) for t in (db.invitations, db.workshop_links) for r in conn.execute(select(t)))
+    assert len(clear) == 5 and not [k for k, v in clear.items() if v in stored or v.upper() in stored]
     # exports of the tenant's data never carry its hashing key
     exported = _xlsx_text(masterdatei_bytes(store.current_frames(engine, tenant.id)))
     assert not s.found_in(exported)
