@@ -48,6 +48,21 @@ def indicators(ctx) -> pd.DataFrame:
     return _indicators(ctx.tenant.id, data_version(ctx.tenant.id), ctx.tenant.name, ctx.public)
 
 
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _quality(tenant_id: int, version: int, tenant_name: str, public: bool) -> list:
+    from data_models import quality
+
+    ds = _dataset(tenant_id, version, tenant_name)
+    return quality.check(ds, _indicators(tenant_id, version, tenant_name, public),
+                         store.inventory(session.engine(), tenant_id))
+
+
+def quality_lines(ctx) -> list:
+    """The data-quality lines (`quality.check`) of the tenant, once per data version: the Übersicht shows their
+    summary on every rerun, and the check costs more than a rerun may (bench/results/latest.md)."""
+    return _quality(ctx.tenant.id, data_version(ctx.tenant.id), ctx.tenant.name, ctx.public)
+
+
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
 def _breakdown(tenant_id: int, version: int, tenant_name: str, table: str, public: bool) -> pd.DataFrame:
     from data_models.indicators.breakdowns import compute_breakdown

@@ -161,8 +161,19 @@ def make_engine(url: str) -> Engine:
     else:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=_env_int("STRATEGIEKARTE_DB_POOL_SIZE", 5),
+                               max_overflow=_env_int("STRATEGIEKARTE_DB_MAX_OVERFLOW", 10))
     return engine
+
+
+def _env_int(name: str, default: int) -> int:
+    """A whole-number setting from the environment (pool sizes of PostgreSQL, documented in docs/deployment.md)."""
+    import os
+
+    try:
+        return max(0, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from data_models.schema import GESAMT, KIND_LABELS, OHNE, RECORD_KINDS, SHEETS, Dataset
@@ -151,12 +152,15 @@ def check(ds: Dataset, indicators: pd.DataFrame | None = None, stored_sheet_year
         for (sr, ind), g in sub.groupby(["sozialraum_id", "indikator"]):
             if len(g) < 3:
                 continue
-            for r in g.itertuples():
-                others = g.loc[g["jahr"] != r.jahr, "wert"].astype(float)
-                med = float(others.median())
-                if med > 0 and float(r.wert) > 3 * med:
+            # plain arrays: this runs on every rerun of the Übersicht, for every Sozialraum and indicator
+            jahre = g["jahr"].to_numpy(dtype=np.int64)
+            werte = g["wert"].to_numpy(dtype=float)
+            for jahr, wert in zip(jahre, werte):
+                others = werte[jahre != jahr]
+                med = float(np.median(others)) if len(others) else float("nan")
+                if med > 0 and float(wert) > 3 * med:
                     where = "Gesamt" if sr == GESAMT else f"{names.get(sr, sr)} ({sr})"
-                    lines.append(QualityLine("Warnung", "Plausibilität", int(r.jahr),
+                    lines.append(QualityLine("Warnung", "Plausibilität", int(jahr),
                                              f"{where}: {ind} ist mehr als dreimal so hoch wie der Median der "
                                              "anderen Jahre.", "Prüfen Sie die Fallzahlen und die Bevölkerung dieses "
                                              "Jahres."))

@@ -11,7 +11,9 @@ Kinds whose data are replaced per year carry `jahr`; `sozialraeume`, `zuordnung`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 
+import numpy as np
 import pandas as pd
 
 INT = "Int64"
@@ -140,23 +142,37 @@ def _missing(v) -> bool:
         return False
 
 
+def _text_column(s: pd.Series) -> np.ndarray:
+    """A column as an object array of str/None (numbers etc. become text)."""
+    if s.dtype != object and pd.api.types.is_string_dtype(s.dtype):  # pandas' str dtype: values are str already
+        return s.to_numpy(dtype=object, na_value=None)
+    arr = s.to_numpy(dtype=object, copy=True)
+    missing = pd.isna(arr)
+    if missing.any():
+        arr[missing] = None
+    head = list(islice((v for v in arr if v is not None), 50))
+    if not all(isinstance(v, str) for v in head):
+        arr = np.array([None if _missing(v) else str(v) for v in arr], dtype=object)
+    return arr
+
+
 def conform(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Return `frame` with exactly the canonical columns (missing ones filled with NA) in canonical order and dtype."""
-    out = pd.DataFrame(index=frame.index)
+    """Return `frame` with exactly the canonical columns (missing ones filled with NA) in canonical order and dtype.
+
+    Built column by column from arrays into one new frame (a RangeIndex): no per-cell work for columns that already
+    have their dtype, which is what storage hands back (this runs for every stored slice on every load)."""
+    n = len(frame)
+    cols = {}
     for col, dtype in TABLES[kind].items():
-        if col in frame.columns:
-            s = frame[col]
-        else:
-            s = pd.Series([None] * len(frame), index=frame.index)
+        if col not in frame.columns:
+            cols[col] = np.full(n, None, dtype=object) if dtype == STR else pd.array([None] * n, dtype=dtype)
+            continue
+        s = frame[col]
         if dtype == STR:
-            s = s.astype(object)
-            s = s.where(s.notna(), None)
-            if not all(isinstance(v, str) for v in s.dropna().head(50)):  # numbers etc. become text
-                s = pd.Series([None if _missing(v) else str(v) for v in s], index=s.index, dtype=object)
+            cols[col] = _text_column(s)
         else:
-            s = s.astype(dtype)
-        out[col] = s
-    return out.reset_index(drop=True)
+            cols[col] = (s if s.dtype == dtype else s.astype(dtype)).array
+    return pd.DataFrame(cols, index=pd.RangeIndex(n))
 
 
 @dataclass
@@ -175,13 +191,22 @@ class Dataset:
     data_version: int = 0
 
     def __getitem__(self, kind: str) -> pd.DataFrame:
-        return self.tables.get(kind, empty(kind)) if kind in TABLES else self.tables[kind]
+        if kind not in TABLES:
+            return self.tables[kind]
+        frame = self.tables.get(kind)
+        return empty(kind) if frame is None else frame
 
     def years(self) -> list[int]:
-        """All years that have any yearly data."""
+        """All years that have any yearly data (remembered while the yearly frames are the same objects: pages ask
+        on every rerun, and the record tables can hold a million rows)."""
+        key = tuple((kind, id(t), len(t)) for kind in YEARLY_KINDS if (t := self.tables.get(kind)) is not None)
+        memo = self.__dict__.get("_years_memo")
+        if memo is not None and memo[0] == key:
+            return list(memo[1])
         ys: set[int] = set()
         for kind in YEARLY_KINDS:
             t = self.tables.get(kind)
             if t is not None and len(t):
                 ys.update(int(y) for y in t["jahr"].dropna().unique())
+        self.__dict__["_years_memo"] = (key, sorted(ys))
         return sorted(ys)

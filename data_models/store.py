@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import InternalError, OperationalError
@@ -171,13 +173,21 @@ def current_frames(engine: Engine, tenant_id: int, kinds: tuple[str, ...] | None
         q = q.where(c.c.kind.in_(kinds))
     with engine.connect() as conn:
         rows = conn.execute(q).all()
-    parts: dict[str, list[pd.DataFrame]] = {}
+    # Arrow tables of a kind are concatenated first and converted and conformed once: per-slice conversion cost
+    # more than the reading itself (a tenant has a slice per kind and year; bench/results/latest.md)
+    parts: dict[str, list[pa.Table]] = {}
     for r in rows:
-        parts.setdefault(r.kind, []).append(deserialise(r.kind, r.payload))
+        table = pq.read_table(io.BytesIO(r.payload))
+        if table.num_rows:
+            parts.setdefault(r.kind, []).append(table)
     out = {}
     for kind in (kinds or TABLES):
-        frames = [f for f in parts.get(kind, []) if len(f)]
-        out[kind] = pd.concat(frames, ignore_index=True) if frames else empty(kind)
+        tables = parts.get(kind)
+        if not tables:
+            out[kind] = empty(kind)
+            continue
+        table = tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="permissive")
+        out[kind] = conform(kind, table.to_pandas())
     return out
 
 

@@ -18,7 +18,7 @@ if not len(ds["sozialraeume"]):
     st.stop()
 
 inventory = store.inventory(session.engine(), ctx.tenant.id)
-lines = quality.check(ds, data_access.indicators(ctx), inventory)
+lines = data_access.quality_lines(ctx)
 st.markdown(quality.summary_line(lines))
 
 st.subheader("Was vorliegt")

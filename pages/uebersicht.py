@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import dashboard, data_access, filters
 from components.kpi import Kpi, render_kpi_row
-from data_models import quality, store
+from data_models import quality
 from data_models.indicators.trends import change_to_previous
 from data_models.schema import GESAMT
 
@@ -34,7 +34,7 @@ else:
     st.info(f"Für {year} liegen keine Kennzahlen vor. Laden Sie HzE-Daten und die Bevölkerung für dieses Jahr hoch.")
 st.caption("Veränderung zum Vorjahr: bei Anteilen in Prozentpunkten, sonst in %. " + dashboard.md(pg.source))
 
-lines = quality.check(pg.ds, pg.ind, store.inventory(data_access.session.engine(), pg.ctx.tenant.id))
+lines = data_access.quality_lines(pg.ctx)
 msg = quality.summary_line(lines)
 (st.warning if any(l.schwere == "Warnung" for l in lines) else st.info)(msg, icon=":material/fact_check:")
 if pg.ctx.role in ("admin", "member") or pg.ctx.tenant.is_demo:

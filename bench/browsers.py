@@ -1,0 +1,224 @@
+"""Real browsers against a real `streamlit run` server on loopback (used by `bench/run.py`).
+
+- `first_paint`: fresh Chromium contexts open the start page; first contentful paint (Performance API) and the time
+  until the start page's heading is visible.
+- `workshop`: N participants at once, each in its own headless Chromium context (spread over a few browser processes),
+  open the demo, switch the year, open the map, switch the indicator; time until the page has settled after each
+  step, errors (timeouts, Streamlit exceptions), and the server's CPU time and memory read from /proc/<pid>.
+Bounded: every step times out after STEP_TIMEOUT seconds (counted as an error), a whole level after LEVEL_TIMEOUT.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--disable-extensions"]
+STEP_TIMEOUT = 60.0
+LEVEL_TIMEOUT = 300.0
+CLK = os.sysconf("SC_CLK_TCK")
+SETTLED_JS = ("() => !!document.querySelector('[data-testid=\"stApp\"]') && "
+              "(!document.querySelector('[data-testid=\"stStatusWidget\"]') || "
+              "!document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running'))")
+
+
+def free_port(start: int = 8600) -> int:
+    for port in range(start, start + 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free port from 8600")
+
+
+class Server:
+    """`streamlit run app.py` on 127.0.0.1 with the given environment (database URL, data dir)."""
+
+    def __init__(self, env: dict, log_path: Path, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(log_path, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/_stcore/health", timeout=2)
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("streamlit did not start: " + log_path.read_text()[-2000:])
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK  # utime + stime
+
+    def memory(self) -> dict:
+        out = {}
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                out[line.split(":")[0]] = int(line.split()[1]) / 1024  # MB
+        return out
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+class Sampler(threading.Thread):
+    """Samples the server's resident memory every 0.25 s while a level runs."""
+
+    def __init__(self, server: Server):
+        super().__init__(daemon=True)
+        self.server, self.peak, self.stop_flag = server, 0.0, threading.Event()
+
+    def run(self):
+        while not self.stop_flag.is_set():
+            try:
+                self.peak = max(self.peak, self.server.memory().get("VmRSS", 0.0))
+            except OSError:
+                return
+            self.stop_flag.wait(0.25)
+
+
+async def _settled(page, timeout: float) -> None:
+    await page.wait_for_function(SETTLED_JS, timeout=timeout * 1000)
+
+
+async def _no_exception(page) -> None:
+    if await page.locator('[data-testid="stException"]').count():
+        raise RuntimeError("Streamlit-Exception auf der Seite")
+
+
+async def participant(browser, base: str, i: int, year: str) -> dict:
+    """One workshop participant. Returns the seconds per step and an error text (or None)."""
+    steps: dict[str, float] = {}
+    ctx = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    page = await ctx.new_page()
+    page.set_default_timeout(STEP_TIMEOUT * 1000)
+    step = "Demo öffnen"
+    try:
+        t0 = time.perf_counter()
+        await page.goto(base + "/?demo=1")
+        await page.get_by_role("heading", name="Übersicht").first.wait_for()
+        await _settled(page, STEP_TIMEOUT)
+        await _no_exception(page)
+        steps[step] = time.perf_counter() - t0
+
+        step = "Jahr wechseln"
+        await page.get_by_label("Jahr").first.click()
+        t0 = time.perf_counter()
+        await page.get_by_role("option", name=year, exact=True).click()
+        await page.wait_for_function(f"() => location.search.includes('jahr={year}')", timeout=STEP_TIMEOUT * 1000)
+        await _settled(page, STEP_TIMEOUT)
+        await _no_exception(page)
+        steps[step] = time.perf_counter() - t0
+
+        step = "Karte öffnen"
+        t0 = time.perf_counter()
+        await page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Karte", exact=True).click()
+        await page.get_by_role("heading", name="Karte").first.wait_for()
+        await page.locator('[data-testid="stDeckGlJsonChart"]').first.wait_for()
+        await _settled(page, STEP_TIMEOUT)
+        await _no_exception(page)
+        steps[step] = time.perf_counter() - t0
+
+        step = "Kennzahl wechseln"
+        await page.get_by_label("Kennzahl").first.click()
+        t0 = time.perf_counter()
+        await page.get_by_role("option").nth(1).click()
+        await page.wait_for_function("() => location.search.includes('indikator=') && "
+                                     "!location.search.includes('indikator=hze_dichte')", timeout=STEP_TIMEOUT * 1000)
+        await _settled(page, STEP_TIMEOUT)
+        await _no_exception(page)
+        steps[step] = time.perf_counter() - t0
+        error = None
+    except Exception as exc:  # noqa: BLE001 - every failure is an error of this participant
+        error = f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
+    finally:
+        await ctx.close()
+    return {"steps": steps, "error": error}
+
+
+async def _workshop(base: str, n: int, browsers: int, year: str) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        bs = [await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS) for _ in range(browsers)]
+        try:
+            tasks = [participant(bs[i % browsers], base, i, year) for i in range(n)]
+            try:
+                return await asyncio.wait_for(asyncio.gather(*tasks), timeout=LEVEL_TIMEOUT)
+            except asyncio.TimeoutError:
+                return [{"steps": {}, "error": f"Zeitlimit der Stufe ({LEVEL_TIMEOUT:.0f} s) überschritten"}] * n
+        finally:
+            for b in bs:
+                await b.close()
+
+
+def workshop(server: Server, n: int, year: str = "2019") -> dict:
+    """N participants at once; per step and overall settle times, errors, server CPU and memory."""
+    browsers = 1 if n <= 10 else (2 if n <= 25 else 3)
+    sampler = Sampler(server)
+    sampler.start()
+    cpu0, t0 = server.cpu_seconds(), time.perf_counter()
+    results = asyncio.run(_workshop(server.url, n, browsers, year))
+    wall = time.perf_counter() - t0
+    cpu = server.cpu_seconds() - cpu0
+    sampler.stop_flag.set()
+    sampler.join()
+    return {"participants": n, "browsers": browsers, "wall_s": wall, "server_cpu_s": cpu,
+            "server_cpu_pct": 100 * cpu / wall if wall else None, "server_rss_peak_mb": sampler.peak,
+            "results": results}
+
+
+async def _first_paint(base: str, repeats: int) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    out = []
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for i in range(repeats + 1):  # the first visit warms the server (not counted)
+                ctx = await b.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+                page = await ctx.new_page()
+                t0 = time.perf_counter()
+                await page.goto(base + "/")
+                await page.get_by_role("heading", name="Strategiekarte", exact=True).first.wait_for(timeout=60_000)
+                heading = time.perf_counter() - t0
+                fcp = await page.evaluate(
+                    "() => { const e = performance.getEntriesByName('first-contentful-paint')[0]; "
+                    "return e ? e.startTime / 1000 : null; }")
+                await ctx.close()
+                if i:
+                    out.append({"fcp_s": fcp, "heading_s": heading})
+        finally:
+            await b.close()
+    return out
+
+
+def first_paint(server: Server, repeats: int = 5) -> list[dict]:
+    return asyncio.run(_first_paint(server.url, repeats))
