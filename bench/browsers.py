@@ -26,7 +26,7 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", "--disable-extensions"]
 STEP_TIMEOUT = 60.0
-LEVEL_TIMEOUT = 300.0
+LEVEL_TIMEOUT = 240.0
 CLK = os.sysconf("SC_CLK_TCK")
 SETTLED_JS = ("() => !!document.querySelector('[data-testid=\"stApp\"]') && "
               "(!document.querySelector('[data-testid=\"stStatusWidget\"]') || "

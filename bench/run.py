@@ -528,13 +528,29 @@ def render_md(res: dict, notes: list[str]) -> str:
 EXPLANATIONS_FILE = BENCH / "explanations.md"
 
 
+def _explanations() -> list[str]:
+    """Why a target is missed and what would fix it: bench/explanations.md, one `- ` line each (kept by hand,
+    rendered into latest.md)."""
+    if not EXPLANATIONS_FILE.exists():
+        return []
+    return [ln[2:].strip() for ln in EXPLANATIONS_FILE.read_text(encoding="utf-8").splitlines() if ln.startswith("- ")]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="make bench")
     ap.add_argument("--quick", action="store_true", help="kleine Größen, wenige Wiederholungen; schreibt nicht latest.*")
     ap.add_argument("--only", default="import,masterdatei,indicators,pages,browsers")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--note", action="append", default=[], help="Hinweis für latest.md (mehrfach möglich)")
+    ap.add_argument("--render", action="store_true", help="nur latest.md aus latest.json neu schreiben")
     a = ap.parse_args(argv)
+    if a.render:
+        res = json.loads((RESULTS / "latest.json").read_text(encoding="utf-8"))
+        res["explanations"] = _explanations()
+        (RESULTS / "latest.json").write_text(json.dumps(res, indent=1, ensure_ascii=False, default=str) + "\n",
+                                             encoding="utf-8")
+        (RESULTS / "latest.md").write_text(render_md(res, res.get("notes", [])), encoding="utf-8")
+        return 0
     only = set(a.only.split(","))
     t_start = time.perf_counter()
     WORK.mkdir(parents=True, exist_ok=True)
@@ -576,11 +592,11 @@ def main(argv=None) -> int:
     res["figures"] = figures(res)
     res["loadavg_end"] = os.getloadavg()
     res["duration_s"] = time.perf_counter() - t_start
-    res["explanations"] = [ln[2:].strip() for ln in EXPLANATIONS_FILE.read_text(encoding="utf-8").splitlines()
-                           if ln.startswith("- ")] if EXPLANATIONS_FILE.exists() else []
+    res["explanations"] = _explanations()
     notes = list(a.note)
     if a.quick:
         notes.append("--quick: kleine Größen, eine Wiederholung – keine gültigen Zielwerte.")
+    res["notes"] = notes
     md = render_md(res, notes)
     target = (WORK / "quick") if a.quick else (RESULTS / "latest")
     target.with_suffix(".json").write_text(json.dumps(res, indent=1, ensure_ascii=False, default=str) + "\n",
