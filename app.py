@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import session
+from components import presentation, session, workshop
 from components.layout import apply_style, sidebar_footer
 
 st.set_page_config(page_title="Strategiekarte", page_icon=":material/map:", layout="wide")
@@ -12,9 +12,13 @@ session.check_config()  # production without a cookie key: a German message, not
 
 session.restore_from_cookie()
 session.check_session()
+workshop.capture(logged_in=bool(session.current_user()))  # ?workshop=TOKEN: a tenant's read-only workshop view
 if "demo" in st.query_params and not session.current_user() and session.demo_id():
     st.session_state["sk_guest"] = session.demo_id()  # a shared demo link opens the demo for anyone
 ctx = session.context()
+presenting = presentation.active()  # ?praesentation=1: no sidebar, larger type
+presentation.apply(presenting, ctx.tenant.name if ctx.tenant is not None else None)
+workshop.show_error()  # an expired or revoked workshop link: a German message and no data
 
 
 def page(path: str, title: str, icon: str, default: bool = False):
@@ -47,7 +51,8 @@ if role in ("admin", "member"):
            "Bericht": [page("pages/bericht.py", "Bericht", ":material/picture_as_pdf:")]}
     if role == "admin":
         nav["Daten"] = [page("pages/hochladen.py", "Daten hochladen", ":material/upload:"), INFO[0]]
-        nav["Verwaltung"] = [page("pages/verwaltung.py", "Verwaltung", ":material/settings:")] + INFO[1:]
+        nav["Verwaltung"] = [page("pages/verwaltung.py", "Verwaltung", ":material/settings:"),
+                             page("pages/teilen.py", "Teilen und Workshops", ":material/share:")] + INFO[1:]
     else:
         nav["Daten"] = INFO
 elif role == "coordinator":
@@ -56,6 +61,10 @@ elif role == "coordinator":
            "Info": INFO[1:]}
     if ctx.tenant is not None:  # the coordinator is looking at the demo
         nav["Demo"] = DASHBOARD + WAECHTERAMT
+elif ctx.tenant is not None and ctx.principal.workshop_tenant_id is not None:  # guest with a workshop link
+    workshop.keep_in_url()
+    DASHBOARD[0] = page("pages/uebersicht.py", "Übersicht", ":material/dashboard:", default=True)
+    nav = {"Workshop: HzE-Strategiekarte": DASHBOARD, "Workshop: Wächteramt": WAECHTERAMT, "Mehr": INFO[1:]}
 elif ctx.tenant is not None:  # guest in the demo municipality
     DASHBOARD[0] = page("pages/uebersicht.py", "Übersicht", ":material/dashboard:", default=True)
     nav = {"Demo: HzE-Strategiekarte": DASHBOARD, "Demo: Wächteramt": WAECHTERAMT,
@@ -73,7 +82,9 @@ else:
            + INFO[1:]}
 
 sidebar_footer(ctx)
-current = st.navigation(nav, expanded=True)
+if ctx.tenant is not None or role == "coordinator":  # dashboards and programme pages, not the start page
+    presentation.sidebar_toggle(presenting)
+current = st.navigation(nav, expanded=True, position="top" if presenting else "sidebar")
 goto = st.session_state.pop("sk_goto", None)  # after login or sign-up: land on the tenant's start page
 if goto:
     st.switch_page(goto)

@@ -26,9 +26,16 @@ def data_version(tenant_id: int) -> int:
     return store.data_version(session.engine(), tenant_id)
 
 
+def version_key(tenant) -> tuple:
+    """What makes a cached frame the tenant's current one: its data version, its creation time and the database.
+    The id alone is not enough: SQLite hands the id of a deleted tenant (the last one) to the next new tenant,
+    whose data version starts again at 1, and one process may serve several databases (tests)."""
+    return data_version(tenant.id), tenant.created_at.isoformat(), str(session.engine().url)
+
+
 def dataset(ctx) -> Dataset:
     """The current Dataset of the context's tenant (do not mutate: it is shared)."""
-    return _dataset(ctx.tenant.id, data_version(ctx.tenant.id), ctx.tenant.name)
+    return _dataset(ctx.tenant.id, version_key(ctx.tenant), ctx.tenant.name)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
@@ -45,7 +52,7 @@ def _indicators(tenant_id: int, version: int, tenant_name: str, public: bool) ->
 
 def indicators(ctx) -> pd.DataFrame:
     """All indicators of the tenant (suppressed when the figures leave the tenant)."""
-    return _indicators(ctx.tenant.id, data_version(ctx.tenant.id), ctx.tenant.name, ctx.public)
+    return _indicators(ctx.tenant.id, version_key(ctx.tenant), ctx.tenant.name, ctx.public)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
@@ -60,7 +67,7 @@ def _quality(tenant_id: int, version: int, tenant_name: str, public: bool) -> li
 def quality_lines(ctx) -> list:
     """The data-quality lines (`quality.check`) of the tenant, once per data version: the Übersicht shows their
     summary on every rerun, and the check costs more than a rerun may (bench/results/latest.md)."""
-    return _quality(ctx.tenant.id, data_version(ctx.tenant.id), ctx.tenant.name, ctx.public)
+    return _quality(ctx.tenant.id, version_key(ctx.tenant), ctx.tenant.name, ctx.public)
 
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
@@ -76,7 +83,7 @@ def _breakdown(tenant_id: int, version: int, tenant_name: str, table: str, publi
 
 
 def breakdown(ctx, table: str) -> pd.DataFrame:
-    return _breakdown(ctx.tenant.id, data_version(ctx.tenant.id), ctx.tenant.name, table, ctx.public)
+    return _breakdown(ctx.tenant.id, version_key(ctx.tenant), ctx.tenant.name, table, ctx.public)
 
 
 @st.cache_data(ttl=60, max_entries=64, show_spinner=False)
@@ -88,7 +95,7 @@ def _source(tenant_id: int, version: int, tenant_name: str) -> str:
 
 
 def source_line(ctx) -> str:
-    return _source(ctx.tenant.id, data_version(ctx.tenant.id), ctx.tenant.name)
+    return _source(ctx.tenant.id, version_key(ctx.tenant), ctx.tenant.name)
 
 
 @st.cache_data(show_spinner=False)

@@ -37,6 +37,10 @@ def sidebar_footer(ctx) -> None:
             if st.button("Abmelden", key="sk_logout", icon=":material/logout:"):
                 session.logout()
                 st.rerun()
+        elif ctx.tenant is not None and ctx.principal.workshop_tenant_id is not None:
+            from components import workshop
+
+            workshop.sidebar_note()
         elif ctx.tenant is not None:
             st.caption("Sie sehen die fiktive Demo-Kommune, nur lesend.")
             if st.button("Demo verlassen", key="sk_leave_demo"):

@@ -150,6 +150,14 @@ def context() -> Context:
     guest_tid = st.session_state.get("sk_guest")
     if guest_tid and guest_tid == demo:
         return Context(Principal("guest", "", guest_tid, demo), accounts.get_tenant(engine(), demo), True, False)
+    from components import workshop
+
+    link = workshop.current_link(engine())  # checked against the database on every run (revoked, expired)
+    if link is not None:
+        tenant = accounts.get_tenant(engine(), link.tenant_id)
+        if tenant is not None:  # a real tenant, read-only, suppressed
+            p = Principal("guest", "", tenant.id, demo, workshop_tenant_id=tenant.id)
+            return Context(p, tenant, read_only=True, public=True)
     return Context(Principal("guest", "", None, demo), None, True, True)
 
 
