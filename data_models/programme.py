@@ -13,8 +13,9 @@ Decisions where the contract is silent:
   two indicators that differ by a suppressed count are both protected (rule 3 within the unit); there is no total
   over offices, so no relation between them.
 - Rows are sorted by year, then office name (case-insensitive), then indicator id.
-- Peer group (`--peer-group`, column `vergleichsgruppe`): the type of office (kreisfreie Stadt, Landkreis,
-  kreisangehörige Stadt, sonstiges Jugendamt) until a finer grouping by social structure exists.
+- Peer group (`--peer-group`, column `vergleichsgruppe`): the office's group in the row's year by the default method
+  of `data_models/peer_groups.py` (Gebietstyp × thirds of the SGB-II-Quote), formed from the same suppressed
+  `GESAMT` rows before any filter (so `--indicator hze_dichte` still groups by the SGB-II-Quote).
 - A coordinator confirms an office, or removes an office that is not yet confirmed after typing its name; the
   removal deletes every row that carries the office's id (not a flag), like `delete-tenant`. Confirmed offices are
   never removed from the board (they delete themselves, or the operator runs `delete-tenant`).
@@ -153,11 +154,6 @@ def participants(engine: Engine) -> list[Tenant]:
     return [_tenant(r) for r in rows]
 
 
-def peer_group(tenant: Tenant) -> str:
-    """The office's comparison group (see the module docstring)."""
-    return TENANT_TYPES.get(tenant.typ, tenant.typ)
-
-
 def tenant_gesamt(ds: Dataset, slug: str, name: str) -> pd.DataFrame:
     """One office's `GESAMT` rows of every indicator and year, suppressed (kind "compare"), in the columns of
     `compare` (cli.md). The only way a Dataset's figures reach a coordinator."""
@@ -205,16 +201,17 @@ def compare_frame(engine: Engine, years: Iterable[int] | int | None = None, indi
 
     ids = check_indicators(indicators)
     load = gesamt or _load_gesamt(engine)
-    group = {}
+    types = {}
     frames = []
     for t in participants(engine):
         f = load(t)
         if len(f):
             frames.append(f)
-        group[t.slug] = peer_group(t)
+        types[t.slug] = t.typ
     if not frames:
         return empty_compare(peer_group_column)
-    out = pd.concat(frames, ignore_index=True)
+    full = pd.concat(frames, ignore_index=True)
+    out = full
     keep = out["indikator"].isin(ids)
     if years is not None:
         ys = [int(years)] if isinstance(years, (int, np.integer)) else [int(y) for y in years]
@@ -223,7 +220,9 @@ def compare_frame(engine: Engine, years: Iterable[int] | int | None = None, indi
     out["_key"] = out["name"].map(fold)
     out = out.sort_values(["jahr", "_key", "indikator"], kind="stable").drop(columns="_key").reset_index(drop=True)
     if peer_group_column:
-        out["vergleichsgruppe"] = out["tenant"].map(group).astype(object)
+        from data_models.peer_groups import peer_group_column as groups
+
+        out["vergleichsgruppe"] = groups(out, full, types) if len(out) else pd.Series(dtype=object)
     return out
 
 

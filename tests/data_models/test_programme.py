@@ -65,8 +65,16 @@ def test_filters_sort_and_peer_group(engine, offices):
     office(engine, "aaa", "Abendstadt", builder=office_b(hze_01=30))  # sorts before Astadt by name
     frame = programme.compare_frame(engine, years=2023, indicators="hze_dichte", peer_group_column=True)
     assert frame["tenant"].tolist() == ["aaa", "astadt", "bstadt"]
-    assert frame["vergleichsgruppe"].tolist() == ["kreisfreie Stadt", "kreisfreie Stadt", "Landkreis"]
+    # two kreisfreie Städte and one Landkreis: too few to split by the SGB-II-Quote (peer_groups.py)
+    assert frame["vergleichsgruppe"].tolist() == ["Kreisfreie Städte", "Kreisfreie Städte", "Landkreise"]
     assert frame["wert"].tolist()[:2] == [30 * 1000 / 1000, 6.0]
+    # a third city: thirds of the SGB-II-Quote 10, 20, 20 % -> cut points 10 + 10 × 2/3 = 16,7 and 20
+    office(engine, "estadt", "Jugendamt Estadt", builder=office_b(hze_01=40))
+    frame = programme.compare_frame(engine, years=2023, indicators="hze_dichte", peer_group_column=True)
+    groups = dict(zip(frame["tenant"], frame["vergleichsgruppe"]))
+    assert groups["astadt"] == "Kreisfreie Städte, SGB-II-Quote niedrig (bis 16,7 %)"
+    assert groups["aaa"] == groups["estadt"] == "Kreisfreie Städte, SGB-II-Quote mittel (über 16,7 bis 20,0 %)"
+    assert groups["bstadt"] == "Landkreise"
     assert programme.compare_frame(engine, years=[2020]).empty
     with pytest.raises(ValueError):
         programme.compare_frame(engine, indicators="gibt_es_nicht")
@@ -183,10 +191,10 @@ def test_cli_compare_and_consent(db_url, engine):
     assert json.loads(r.stdout) == [
         {"jahr": 2023, "tenant": "astadt", "name": "Jugendamt Astadt", "indikator": "hze_dichte", "wert": 6,
          "zaehler": 12, "nenner": 2000, "einheit": "je 1.000 unter 21", "unterdrueckt": False,
-         "vergleichsgruppe": "kreisfreie Stadt"},
+         "vergleichsgruppe": "Kreisfreie Städte"},
         {"jahr": 2023, "tenant": "bstadt", "name": "Jugendamt Bstadt", "indikator": "hze_dichte", "wert": None,
          "zaehler": None, "nenner": None, "einheit": "je 1.000 unter 21", "unterdrueckt": True,
-         "vergleichsgruppe": "Landkreis"},
+         "vergleichsgruppe": "Landkreise"},
     ]
     r = manage(db_url, "compare", "--year", "2023", "--indicator", "hze_faelle", "--format", "csv-de")
     lines = r.stdout.encode("utf-8").decode("utf-8-sig").splitlines()
