@@ -18,6 +18,24 @@ from data_models.database import init_db
 from data_models.permissions import Principal, can
 
 log = logging.getLogger("strategiekarte")
+
+
+def _navigation_is_ours() -> None:
+    """Streamlit treats a `pages/` folder as an old-style multipage app until the first `st.navigation` call of
+    the process: a browser whose first request after a server start is a sub-page (e.g. reconnecting to /karte
+    after a restart) got that page file without app.py – no session check, every page file listed in the sidebar –
+    and kept it until some session opened "/". Every page that shows a tenant's data or a form imports this
+    module (the legal texts and the indicator help do not: they show nothing of a tenant), so the first such run
+    switches the old mode off for the process, as st.navigation would."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+    except (ImportError, AttributeError):  # another Streamlit version: nothing to switch off
+        pass
+
+
+_navigation_is_ours()
 COOKIE_NAME = "strategiekarte_anmeldung"
 LOGIN_FIELDS = {"Form name": "Anmelden", "Username": "Benutzername", "Password": "Passwort", "Login": "Anmelden"}
 
