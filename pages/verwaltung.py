@@ -70,6 +70,12 @@ with tab_settings:
         st.rerun()
 
 
+def versions_text(numbers: list[int], singular: str, plural: str) -> str:
+    """'würde die Version 3' / 'würden die Versionen 1, 2' (for "Gelöscht …")."""
+    if len(numbers) == 1:
+        return f"{singular} die Version {numbers[0]}"
+    return f"{plural} die Versionen {', '.join(map(str, numbers))}"
+
 
 def close_dialog() -> None:
     st.session_state.pop("sk_dialog", None)
@@ -84,7 +90,8 @@ def confirm_delete_versions(before: int, numbers: list[int]) -> None:
     if c1.button("Endgültig löschen", type="primary", key="sk_del_versions_ok"):
         n = store.delete_versions_before(engine, tenant.id, me, before)
         close_dialog()
-        st.session_state["sk_notice_verwaltung"] = f"{n} alte Versionen wurden gelöscht."
+        st.session_state["sk_notice_verwaltung"] = ("1 alte Version wurde gelöscht." if n == 1
+                                                     else f"{n} alte Versionen wurden gelöscht.")
         st.rerun()
     if c2.button("Abbrechen", key="sk_del_versions_cancel"):
         close_dialog()
@@ -96,8 +103,9 @@ def confirm_delete_tenant() -> None:
     st.markdown(f"Damit werden **alle Daten** von „{escape_md(tenant.name)}“ gelöscht: alle hochgeladenen Versionen "
                 "und Einzeldaten, alle Benutzerkonten (auch Ihres), Einladungen, Workshop-Links und das Protokoll. "
                 "Das lässt sich **nicht rückgängig machen**. Sichern Sie vorher, was Sie behalten möchten "
-                "(z. B. die Masterdatei über die Downloads).")
-    typed = st.text_input(f"Zur Bestätigung den Namen des Jugendamts eingeben: {tenant.name}", key="sk_del_name")
+                "(z. B. Tabellen über die Download-Schaltflächen der Seiten).")
+    typed = st.text_input(f"Zur Bestätigung den Namen des Jugendamts eingeben: {escape_md(tenant.name)}",
+                          key="sk_del_name")
     c1, c2 = st.columns(2)
     if c1.button("Jugendamt endgültig löschen", type="primary", key="sk_del_tenant_ok"):
         try:
@@ -133,11 +141,12 @@ with tab_delete:
                               format_func=lambda n: f"Version {n}")
         deletable = deletion.versions_deletable_before(engine, tenant.id, chosen)
         kept = [v.version for v in versions if v.version < chosen and v.version not in deletable]
-        text = (f"Gelöscht würden die Versionen {', '.join(map(str, deletable))}." if deletable
+        text = (f"Gelöscht {versions_text(deletable, 'würde', 'würden')}." if deletable
                 else "Keine dieser Versionen kann gelöscht werden.")
         if kept:
-            text += (f" Die Versionen {', '.join(map(str, kept))} bleiben, weil sie noch aktuelle Daten enthalten "
-                     "(sie werden löschbar, sobald diese Daten durch einen neueren Upload ersetzt sind).")
+            text += (f" Die Version {kept[0]} bleibt, weil sie noch aktuelle Daten enthält" if len(kept) == 1 else
+                     f" Die Versionen {', '.join(map(str, kept))} bleiben, weil sie noch aktuelle Daten enthalten")
+            text += " (löschbar, sobald diese Daten durch einen neueren Upload ersetzt sind)."
         st.markdown(text)
         if st.button("Versionen löschen …", disabled=not deletable, key="sk_del_versions"):
             st.session_state["sk_dialog"] = ("versionen", chosen)
