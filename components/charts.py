@@ -223,8 +223,11 @@ def ranking_bar(frame: pd.DataFrame, indicator_label: str, unit: str | None, yea
     hover = [_hover(labels[r["sozialraum_id"]], year, fmt_value(value(r), dec, suppressed=_suppressed(r), unit=unit), r)
              for r in rows]
     colors = [HIGHLIGHT_COLOR if r["sozialraum_id"] == highlight else CATEGORICAL[0] for r in rows]
+    # the selected bar is also hatched: colour is never the only sign (WCAG 1.4.1)
+    hatch = ["/" if r["sozialraum_id"] == highlight else "" for r in rows]
     fig = go.Figure(go.Bar(
-        x=[value(r) or 0.0 for r in rows], y=cats, orientation="h", marker=dict(color=colors),
+        x=[value(r) or 0.0 for r in rows], y=cats, orientation="h",
+        marker=dict(color=colors, pattern=dict(shape=hatch, fgcolor="#FFFFFF")),
         text=[esc(t) for t in texts], textposition="outside", cliponaxis=False, hovertext=hover, hoverinfo="text",
         name=esc(indicator_label), showlegend=False,
     ))
