@@ -46,8 +46,24 @@ def _engine(url: str):
 
 
 def engine():
-    """One engine per process and database URL (schema upgraded once)."""
-    return _engine(database_url())
+    """One engine per process and database URL (schema upgraded once; retention limits applied daily)."""
+    url = database_url()
+    eng = _engine(url)
+    _housekeeping(url)
+    return eng
+
+
+@st.cache_resource(ttl=86400, max_entries=4, show_spinner=False)
+def _housekeeping(url: str) -> bool:
+    """Retention limits (data_models.deletion.purge_expired: old login attempts, finished invitations, old audit
+    entries): at the first run of a process, then at most once a day."""
+    from data_models.deletion import purge_expired
+
+    try:
+        purge_expired(_engine(url))
+    except Exception as exc:  # a busy or read-only database must not stop the app; the next day tries again
+        log.warning("Aufräumen nach Aufbewahrungsfristen fehlgeschlagen: %s", exc)
+    return True
 
 
 @st.cache_data(ttl=60, max_entries=4)

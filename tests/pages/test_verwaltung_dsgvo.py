@@ -145,3 +145,18 @@ def test_deleting_the_office_needs_its_name(app_db, office):
             if "tenant_id" in table.c:
                 n = conn.execute(select(func.count()).select_from(table).where(table.c.tenant_id == office.id))
                 assert n.scalar_one() == 0, table.name
+
+
+def test_app_applies_retention_limits(app_db):
+    tenant = accounts.create_tenant(app_db, slug="astadt", name="Jugendamt Astadt")
+    old = datetime.now(timezone.utc) - timedelta(days=800)
+    with app_db.begin() as conn:
+        conn.execute(insert(db.audit_log).values(tenant_id=tenant.id, at=old, benutzer="anna", aktion="upload",
+                                                 details="alt"))
+        conn.execute(insert(db.login_attempts).values(username_key="anna", client="10.0.0.1", at=old,
+                                                      success=False))
+    at = run_app()
+    assert not at.exception
+    with app_db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(db.audit_log)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(db.login_attempts)).scalar_one() == 0
