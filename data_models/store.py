@@ -102,6 +102,12 @@ def _make_current(conn: Connection, tenant_id: int, kind: str, jahr: int, slice_
     conn.execute(insert(c).values(tenant_id=tenant_id, kind=kind, jahr=jahr, slice_id=slice_id))
 
 
+def _personal_column(spalte: str) -> bool:
+    """Record columns whose values are not kept anywhere (Kennnummer, Geburtsmonat, Geburtsjahr)."""
+    low = (spalte or "").casefold()
+    return "kennnummer" in low or "geburt" in low
+
+
 def save_import(engine: Engine, tenant_id: int, user: str, result: ImportResult, data: bytes) -> int:
     """Store an accepted import as a new version and make it current. Returns the version number."""
     if not result.ok:
@@ -112,8 +118,9 @@ def save_import(engine: Engine, tenant_id: int, user: str, result: ImportResult,
         raise StoreError("Die Datei enthält keine Daten, die gespeichert werden könnten.")
     arten = {k: (None if k in WHOLE_KINDS else [y for y, _ in v]) for k, v in parts.items()}
     zeilen = {k: int(sum(len(f) for _, f in v)) for k, v in parts.items()}
-    # findings kept with the version; case numbers are personal data and never stored (einzeldaten.md)
-    notes = [{**f.as_dict(), "wert": "" if "kennnummer" in f.spalte.casefold() else f.as_dict()["wert"]}
+    # findings kept with the version; case numbers and birth dates are personal data and never stored
+    # (einzeldaten.md: minimisation), so a finding about those columns keeps its message but not the cell value
+    notes = [{**f.as_dict(), "wert": "" if _personal_column(f.spalte) else f.as_dict()["wert"]}
              for f in result.findings if f.schwere != FEHLER][:500]
     payloads = {(k, y): (serialise(f), len(f)) for k, v in parts.items() for y, f in v}
     with _storage_guard(), write_transaction(engine) as conn:
