@@ -503,15 +503,18 @@ def create_invitation(engine: Engine, tenant_id: int, actor: str, purpose: str =
     token = secrets.token_urlsafe(32)
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
     with db.write_transaction(engine) as conn:
+        for_whom = ""  # the audit entry names whose password link it is (never the link or code)
         if user_id is not None:
-            ok = conn.execute(select(db.users.c.id).where(
+            ok = conn.execute(select(db.users.c.id, db.users.c.username).where(
                 and_(db.users.c.id == user_id, db.users.c.tenant_id == tenant_id))).first()
             if not ok:
                 raise AccountError({"form": "Diese Person gehört nicht zu Ihrem Jugendamt."})
+            for_whom = ok.username
         conn.execute(insert(db.invitations).values(
             tenant_id=tenant_id, purpose=purpose, token_hash=_sha(token), code_hash=_sha(code.upper()),
             user_id=user_id, created_by=actor, created_at=now(), expires_at=now() + timedelta(days=INVITATION_DAYS)))
-        log_event(conn, tenant_id, actor, "einladung_erstellt" if purpose == "einladung" else "passwort_link_erstellt", "")
+        log_event(conn, tenant_id, actor, "einladung_erstellt" if purpose == "einladung" else "passwort_link_erstellt",
+                  for_whom)
     return token, code
 
 

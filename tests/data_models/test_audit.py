@@ -79,7 +79,7 @@ def test_every_event_is_logged_without_secrets_or_figures(engine):
         ("anna", "versionen_geloescht", "2 Versionen vor Version 3"),
         ("anna", "rolle_geaendert", "bert: member → admin"),
         ("anna", "rolle_geaendert", "bert: admin → member"),
-        ("anna", "passwort_link_erstellt", ""),
+        ("anna", "passwort_link_erstellt", "bert"),
         ("bert", "passwort_geaendert", ""),
         ("anna", "einwilligung", "ein"),
         ("anna", "workshop_link_erstellt", "„Workshop März“, 7 Tage gültig"),
@@ -88,7 +88,8 @@ def test_every_event_is_logged_without_secrets_or_figures(engine):
         ("anna", "benutzer_entfernt", "bert"),
     ]
     with engine.connect() as conn:
-        every = [" ".join(str(v) for v in r) for r in conn.execute(select(db.audit_log)).all()]
+        a = db.audit_log  # the timestamp is left out: its microseconds may contain any short digit string
+        every = [" ".join(str(v) for v in r) for r in conn.execute(select(a.c.benutzer, a.c.aktion, a.c.details))]
     assert not any("niemand" in e for e in every)
     for text in every:
         for secret in secrets_seen:
