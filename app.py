@@ -1,17 +1,23 @@
 """Strategiekarte: entry point. Login gate and navigation by role; the pages live in pages/."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from components import presentation, session, workshop
 from components.layout import apply_style, sidebar_footer
 
-st.set_page_config(page_title="Strategiekarte", page_icon=":material/map:", layout="wide")
+# the favicon from our own assets: a material icon as page_icon makes every browser fetch it from
+# fonts.gstatic.com (privacy.md: no request leaves the server)
+st.set_page_config(page_title="Strategiekarte", page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
+                   layout="wide")
 apply_style()
 session.check_config()  # production without a cookie key: a German message, nothing else
 
 session.restore_from_cookie()
 session.check_session()
+session.write_cookie()  # a re-login cookie queued by login, sign-up or logout, until the browser has it
 workshop.capture(logged_in=bool(session.current_user()))  # ?workshop=TOKEN: a tenant's read-only workshop view
 if "demo" in st.query_params and not session.current_user() and session.demo_id():
     st.session_state["sk_guest"] = session.demo_id()  # a shared demo link opens the demo for anyone

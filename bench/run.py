@@ -8,13 +8,18 @@ Figures (issue 8):
 2. a Masterdatei of 30 Sozialräume × 10 years with all sheets;
 3. all indicators for 30 Sozialräume × 10 years with records (load + derive, then compute);
 4. page reruns through AppTest (open each dashboard page, then filter changes), on SQLite and PostgreSQL;
-5. a real `streamlit run` server on loopback: start page first paint in Chromium, then 10 / 25 / 50 workshop
-   participants in headless Chromium contexts at once (settle times, errors, server CPU and memory).
+5. a real `streamlit run` server on loopback: start page first paint in Chromium; one workshop participant alone in
+   Chromium and as a websocket client side by side (the server's CPU per step: do the clients load the server like
+   a browser?); then 10 / 25 / 50 workshop participants as websocket clients speaking Streamlit's protocol
+   (bench/ws_clients.py; with the static files a browser fetches), 50 without the static files (served by a proxy),
+   50 all at the same instant (stress), and 5 in headless Chromium as a cross-check (settle times, errors, server
+   CPU and memory).
 Every timed figure is the median of at least 3 repeats unless latest.md says otherwise. Inputs come from the
 seeded bench/make_inputs.py under bench/work/ (git-ignored).
 
 Command: `.venv/bin/python bench/run.py [--quick] [--only import,masterdatei,indicators,pages,browsers]`
-(`--quick`: small sizes and fewer repeats, for trying the script; writes bench/work/quick.*, not latest.*).
+(`--quick`: small sizes and fewer repeats, for trying the script; writes bench/work/quick.*, not latest.*;
+`--only` with fewer than all parts writes bench/work/partial.*, not latest.*).
 PostgreSQL: `BENCH_DATABASE_URL` (default: database `strategiekarte_bench` on 127.0.0.1:5432, created if missing);
 unreachable -> the PostgreSQL figures are missing with a note.
 """
@@ -54,8 +59,15 @@ TARGETS = {
     "indicators_s": ("alle Kennzahlen, 30 × 10", "< 1 s", 1.0),
     "rerun_p95_sqlite_ms": ("Seiten-Neulauf nach Filterwechsel, p95 (SQLite)", "< 150 ms", 150.0),
     "rerun_p95_postgres_ms": ("Seiten-Neulauf nach Filterwechsel, p95 (PostgreSQL)", "< 150 ms", 150.0),
-    "workshop_50_p95_s": ("50 gleichzeitige Teilnehmende, p95 bis zur Ruhe", "< 2 s", 2.0),
-    "workshop_50_errors": ("50 gleichzeitige Teilnehmende, Fehler", "0", 0.0),
+    "workshop_50_p95_s": ("50 gleichzeitige Teilnehmende (WebSocket-Clients, Workshop-Takt), p95 bis zur Ruhe",
+                          "< 2 s", 2.0),
+    "workshop_50_errors": ("50 gleichzeitige Teilnehmende (WebSocket-Clients), Fehler", "0", 0.0),
+    "workshop_50_proxy_p95_s": ("50 Teilnehmende wie oben, statische Dateien vom Reverse-Proxy (nur WebSocket), p95",
+                                "– (Annahme: Proxy)", None),
+    "workshop_50_burst_p95_s": ("50 Teilnehmende alle im selben Augenblick, ohne Pause (Stresstest), p95",
+                                "– (kein Ziel)", None),
+    "workshop_chromium_p95_s": ("5 Teilnehmende in Chromium (Gegenprobe, Workshop-Takt), p95 bis zur Ruhe",
+                                "– (Gegenprobe)", None),
     "first_paint_s": ("Startseite, erster Paint in Chromium", "< 1,5 s", 1.5),
 }
 
@@ -98,7 +110,8 @@ def child(args: list[str], timeout: float = 900, env: dict | None = None) -> dic
     except (IndexError, ValueError):
         res = {"ok": False, "error": f"Kindprozess ohne Ergebnis (Exit {p.returncode}, siehe bench/work/child.log)"}
     res["child_wall_s"] = wall
-    res["peak_rss_mb"] = usage.ru_maxrss / 1024
+    # the child's own high-water mark when it reports one (ru_maxrss includes the parent's, see runner.vm_hwm_mb)
+    res["peak_rss_mb"] = res.get("vm_hwm_mb") or usage.ru_maxrss / 1024
     return res
 
 
@@ -313,8 +326,40 @@ def bench_pages(tenant: dict, n: int) -> dict:
             "peak_rss_mb": res["peak_rss_mb"]}
 
 
-def bench_browsers(levels, repeats_paint: int) -> dict:
+def _level(r: dict, n: int) -> dict:
+    """Settle times (all steps together and per step), errors, server CPU and memory of one workshop level."""
+    settle = [t for x in r["results"] for t in x["steps"].values()]
+    per_step: dict[str, list[float]] = {}
+    for x in r["results"]:
+        for k, v in x["steps"].items():
+            per_step.setdefault(k, []).append(v)
+    errors = [x["error"] for x in r["results"] if x["error"]]
+    return {"participants": n, "wall_s": r["wall_s"],
+            "p50_s": pct(settle, 0.5), "p95_s": pct(settle, 0.95), "max_s": max(settle) if settle else None,
+            "steps": {k: {"p50_s": pct(v, 0.5), "p95_s": pct(v, 0.95), "n": len(v)} for k, v in per_step.items()},
+            "errors": len(errors), "error_samples": errors[:5],
+            "server_cpu_s": r["server_cpu_s"], "server_cpu_pct": r["server_cpu_pct"],
+            "server_rss_peak_mb": r["server_rss_peak_mb"], "client_cpu_s": r.get("client_cpu_s"),
+            "browsers": r.get("browsers"), "loadavg_after": os.getloadavg(),
+            "ws_mb": sum(x.get("ws_bytes", 0) for x in r["results"]) / 1e6,
+            "static_mb": sum(x.get("static_bytes", 0) for x in r["results"]) / 1e6}
+
+
+def _median_steps(runs: list[dict]) -> dict:
+    steps = [k for k in runs[0]] if runs else []
+    return {k: median([r.get(k) for r in runs]) for k in steps}
+
+
+# pacing of a workshop: participants open the link within WORKSHOP_RAMP seconds after the facilitator's "bitte
+# öffnen", then read for WORKSHOP_THINK seconds (uniform, seeded) before the next step
+WORKSHOP_RAMP = 30.0
+WORKSHOP_THINK = (5.0, 15.0)
+
+
+def bench_browsers(levels, repeats_paint: int, fair_repeats: int = 3, chromium_n: int = 5,
+                   burst: tuple = (50,), proxy: int | None = 50) -> dict:
     import browsers
+    import ws_clients
 
     data = WORK / "server"
     if data.exists():
@@ -325,31 +370,72 @@ def bench_browsers(levels, repeats_paint: int) -> dict:
                STRATEGIEKARTE_COOKIE_KEY="bench-" + "k" * 40)
     subprocess.run([sys.executable, "manage.py", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     server = browsers.Server(env, data / "server.log")
-    out: dict = {"database": "SQLite (Demo Musterstadt)", "levels": {}}
+    pacing = ws_clients.Pacing(ramp=WORKSHOP_RAMP, think=WORKSHOP_THINK)
+    out: dict = {"database": "SQLite (Demo Musterstadt)", "levels": {}, "levels_proxy": {}, "burst": {},
+                 "chromium_levels": {},
+                 "pacing": {"ramp_s": pacing.ramp, "think_s": list(pacing.think), "seed": pacing.seed}}
     try:
         paints = browsers.first_paint(server, repeats_paint)
         out["first_paint"] = {"repeats": len(paints), "fcp_s": median([p["fcp_s"] for p in paints]),
-                              "heading_s": median([p["heading_s"] for p in paints]), "all": paints}
-        log(f"Erster Paint: FCP {out['first_paint']['fcp_s']}, Überschrift {out['first_paint']['heading_s']:.2f} s")
-        warm = browsers.workshop(server, 1)  # the facilitator opens the demo first: caches are warm
-        out["warmup"] = {"steps": warm["results"][0]["steps"], "error": warm["results"][0]["error"]}
+                              "heading_s": median([p["heading_s"] for p in paints]),
+                              "load_s": median([p["load_s"] for p in paints]),
+                              "server_cpu_s": median([p["server_cpu_s"] for p in paints]),
+                              "ws_open_s": median([p["ws_open_s"] for p in paints]),
+                              "first_message_s": median([p["first_message_s"] for p in paints]),
+                              "warm_heading_s": median([p["warm"]["heading_s"] for p in paints]),
+                              "warm_fcp_s": median([p["warm"]["fcp_s"] for p in paints]),
+                              "all": paints}
+        fp = out["first_paint"]
+        log(f"Erster Paint: FCP {fp['fcp_s']}, Überschrift {fp['heading_s']:.2f} s (mit Skripten im Cache "
+            f"{fp['warm_heading_s']:.2f} s), Server-CPU je Aufruf {fp['server_cpu_s']:.2f} s")
+
+        # the facilitator opens the demo first in Chromium (caches warm; records the static files of each step)
+        warm = browsers.one_participant_cpu(server)
+        out["warmup"] = {"steps": warm["steps"], "error": warm["error"]}
+        plan = warm["static"]
+        if warm["error"] or not plan.count():
+            raise RuntimeError(f"Aufwärmen in Chromium fehlgeschlagen: {warm['error']}")
+
+        # fairness: the server's CPU per step for one participant, Chromium vs websocket client, side by side
+        fair = {"chromium": [], "ws": [], "ws_static": [], "static_only": []}
+        for _ in range(fair_repeats):
+            c = browsers.one_participant_cpu(server)
+            fair["chromium"].append(c["server_cpu_s"])
+            fair["ws"].append(ws_clients.one_participant_cpu(server)["server_cpu_s"])
+            fair["ws_static"].append(ws_clients.one_participant_cpu(server, plan)["server_cpu_s"])
+            fair["static_only"].append(ws_clients.static_only_cpu(server, plan))
+        f = {k: _median_steps(fair[k]) for k in ("chromium", "ws", "ws_static")}
+        totals = {k: sum(v for v in f[k].values() if v is not None) for k in f}
+        so = fair["static_only"]
+        out["fairness"] = {
+            "repeats": fair_repeats, "per_step_cpu_s": f, "per_participant_cpu_s": totals,
+            "ratio_ws_static_to_chromium": totals["ws_static"] / totals["chromium"] if totals["chromium"] else None,
+            "static": {"requests": so[0]["requests"], "mb": so[0]["bytes"] / 1e6,
+                       "server_cpu_s": median([x["server_cpu_s"] for x in so])},
+            "all": {k: fair[k] for k in ("chromium", "ws", "ws_static")}}
+        log(f"Server-CPU je Teilnehmer: Chromium {totals['chromium']:.2f} s, WebSocket {totals['ws']:.2f} s, "
+            f"WebSocket + statische Dateien {totals['ws_static']:.2f} s; statische Dateien allein "
+            f"{out['fairness']['static']['server_cpu_s']:.2f} s ({so[0]['requests']} Anfragen)")
+
+        def run_ws(n, pace, bucket, static=plan):
+            r = ws_clients.workshop(server, n, pace, static)
+            lvl = _level(r, n)
+            out[bucket][str(n)] = lvl
+            log(f"{n} WebSocket-Teilnehmende ({bucket}): p50 {lvl['p50_s']}, p95 {lvl['p95_s']}, Fehler "
+                f"{lvl['errors']}, Server-CPU {r['server_cpu_s']:.1f} s ({lvl['server_cpu_pct']:.0f} %), "
+                f"RSS {r['server_rss_peak_mb']:.0f} MB, Client-CPU {r['client_cpu_s']:.1f} s")
+
         for n in levels:
-            r = browsers.workshop(server, n)
-            settle = [t for x in r["results"] for t in x["steps"].values()]
-            per_step: dict[str, list[float]] = {}
-            for x in r["results"]:
-                for k, v in x["steps"].items():
-                    per_step.setdefault(k, []).append(v)
-            errors = [x["error"] for x in r["results"] if x["error"]]
-            lvl = {"participants": n, "browsers": r["browsers"], "wall_s": r["wall_s"],
-                   "p50_s": pct(settle, 0.5), "p95_s": pct(settle, 0.95), "max_s": max(settle) if settle else None,
-                   "steps": {k: {"p50_s": pct(v, 0.5), "p95_s": pct(v, 0.95)} for k, v in per_step.items()},
-                   "errors": len(errors), "error_samples": errors[:5],
-                   "server_cpu_s": r["server_cpu_s"], "server_cpu_pct": r["server_cpu_pct"],
-                   "server_rss_peak_mb": r["server_rss_peak_mb"], "loadavg_after": os.getloadavg()}
-            out["levels"][str(n)] = lvl
-            log(f"{n} Teilnehmende: p50 {lvl['p50_s']}, p95 {lvl['p95_s']}, Fehler {len(errors)}, "
-                f"Server-CPU {r['server_cpu_s']:.1f} s, RSS {r['server_rss_peak_mb']:.0f} MB")
+            run_ws(n, pacing, "levels")
+        if proxy:  # the same workshop with the static files served by a reverse proxy: only the websocket here
+            run_ws(proxy, pacing, "levels_proxy", static=None)
+        for n in burst:
+            run_ws(n, ws_clients.Pacing(), "burst")
+        if chromium_n:
+            r = browsers.workshop(server, chromium_n, pacing=pacing)
+            lvl = _level(r, chromium_n)
+            out["chromium_levels"][str(chromium_n)] = lvl
+            log(f"{chromium_n} Chromium-Teilnehmende: p50 {lvl['p50_s']}, p95 {lvl['p95_s']}, Fehler {lvl['errors']}")
         out["server_rss_hwm_mb"] = server.memory().get("VmHWM")
     finally:
         server.stop()
@@ -379,12 +465,18 @@ def figures(res: dict) -> dict:
     if "50" in b.get("levels", {}):
         f["workshop_50_p95_s"] = b["levels"]["50"]["p95_s"]
         f["workshop_50_errors"] = b["levels"]["50"]["errors"]
+    if "50" in b.get("levels_proxy", {}):
+        f["workshop_50_proxy_p95_s"] = b["levels_proxy"]["50"]["p95_s"]
+    if "50" in b.get("burst", {}):
+        f["workshop_50_burst_p95_s"] = b["burst"]["50"]["p95_s"]
+    for lvl in b.get("chromium_levels", {}).values():
+        f["workshop_chromium_p95_s"] = lvl["p95_s"]
     if b.get("first_paint"):
         f["first_paint_s"] = b["first_paint"]["heading_s"]
     out = {}
     for key, (label, target, limit) in TARGETS.items():
         v = f.get(key)
-        holds = None if v is None else (v <= limit if key.endswith("errors") or key.endswith("duckdb") else v < limit)
+        holds = None if v is None or limit is None else (v <= limit if key.endswith("errors") or key.endswith("duckdb") else v < limit)
         if key == "workshop_50_p95_s" and v is None and f.get("workshop_50_errors"):
             holds = False  # every participant failed: no settle time to report, and certainly not < 2 s
         out[key] = {"figure": label, "value": v, "target": target, "holds": holds}
@@ -425,6 +517,8 @@ def render_md(res: dict, notes: list[str]) -> str:
         else:
             shown = _n(v, 2, "s")
         holds = {True: "ja", False: "**nein**", None: "nicht gemessen"}[f["holds"]]
+        if f["holds"] is None and v is not None:
+            holds = "–"  # a figure without a target of its own (stress test, cross-check)
         lines.append(f"| {f['figure']} | {shown} | {f['target']} | {holds} |")
     lines += [""]
     imp = res.get("import")
@@ -496,35 +590,92 @@ def render_md(res: dict, notes: list[str]) -> str:
             lines += [""]
     b = res.get("browsers")
     if b:
-        fp = b.get("first_paint", {})
-        lines += ["## Echter Server und Chromium", "",
-                  f"`streamlit run` auf 127.0.0.1, Datenbank {b['database']}. Erster Paint der Startseite "
-                  f"(frischer Browser-Kontext, Median von {fp.get('repeats')}): First Contentful Paint "
-                  f"{_n(fp.get('fcp_s'), 2, 's')}, Überschrift „Strategiekarte“ sichtbar nach "
-                  f"{_n(fp.get('heading_s'), 2, 's')} (das Ziel wird an der Überschrift gemessen).", "",
-                  "Workshop: alle Teilnehmenden gleichzeitig, je ein eigener Chromium-Kontext (auf bis zu 3 "
-                  "Browserprozesse verteilt): Demo öffnen, Jahr wechseln, Karte öffnen, Kennzahl wechseln; gemessen "
-                  "wird je Schritt die Zeit, bis die Seite zur Ruhe gekommen ist (Skript fertig, erwarteter Inhalt "
-                  "da). Browser und Server teilen sich dieselben 2 Kerne. Vorher öffnet eine Person die Demo einmal "
-                  "(wie die Moderation vor dem Workshop; nicht gezählt), damit die Daten im Cache des Servers liegen: "
-                  f"{', '.join(f'{k} {_n(v, 2, chr(115))}' for k, v in b.get('warmup', {}).get('steps', {}).items())}.",
-                  "",
-                  "| Teilnehmende | p50 | p95 | max | Fehler | Dauer | Server-CPU | Server-CPU % | Server-RSS max |",
-                  "|---|---|---|---|---|---|---|---|---|"]
-        for n, lv in b.get("levels", {}).items():
-            lines.append(f"| {n} | {_n(lv['p50_s'], 2, 's')} | {_n(lv['p95_s'], 2, 's')} | {_n(lv['max_s'], 2, 's')} | "
-                         f"{lv['errors']} | {_n(lv['wall_s'], 1, 's')} | {_n(lv['server_cpu_s'], 1, 's')} | "
-                         f"{_n(lv['server_cpu_pct'], 0, '%')} | {_n(lv['server_rss_peak_mb'], 0, 'MB')} |")
-        lines += [""]
-        for n, lv in b.get("levels", {}).items():
-            steps = "; ".join(f"{k} p50 {_n(v['p50_s'], 2, 's')} / p95 {_n(v['p95_s'], 2, 's')}"
-                              for k, v in lv["steps"].items())
-            lines.append(f"- {n}: {steps}" + (f"; Fehler z. B.: {lv['error_samples'][:2]}" if lv["errors"] else ""))
-        lines += [""]
+        lines += _render_browsers(b)
     if res.get("explanations"):
         lines += ["## Ziele, die nicht erreicht sind: warum, und was helfen würde", ""]
         lines += [f"- {e}" for e in res["explanations"]] + [""]
     return "\n".join(lines)
+
+
+def _render_level_table(levels: dict, label: str) -> list[str]:
+    out = [f"| {label} | p50 | p95 | max | Fehler | Dauer | Server-CPU | Server-CPU % | Server-RSS max |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for n, lv in levels.items():
+        out.append(f"| {n} | {_n(lv['p50_s'], 2, 's')} | {_n(lv['p95_s'], 2, 's')} | {_n(lv['max_s'], 2, 's')} | "
+                   f"{lv['errors']} | {_n(lv['wall_s'], 1, 's')} | {_n(lv['server_cpu_s'], 1, 's')} | "
+                   f"{_n(lv['server_cpu_pct'], 0, '%')} | {_n(lv['server_rss_peak_mb'], 0, 'MB')} |")
+    out.append("")
+    for n, lv in levels.items():
+        steps = "; ".join(f"{k} p50 {_n(v['p50_s'], 2, 's')} / p95 {_n(v['p95_s'], 2, 's')}"
+                          for k, v in lv["steps"].items())
+        out.append(f"- {n}: {steps}" + (f"; Fehler z. B.: {lv['error_samples'][:2]}" if lv["errors"] else ""))
+    return out + [""]
+
+
+def _render_browsers(b: dict) -> list[str]:
+    fp = b.get("first_paint", {})
+    lines = ["## Echter Server: erster Paint und Workshop", "",
+             f"`streamlit run` auf 127.0.0.1 mit der Konfiguration des Projekts (`.streamlit/config.toml`), "
+             f"Datenbank {b['database']}.", "",
+             "### Erster Paint der Startseite (Chromium)", "",
+             f"Frischer Browser-Kontext (leerer HTTP-Cache, wie beim ersten Besuch), Median von {fp.get('repeats')}: "
+             f"Überschrift „Strategiekarte“ sichtbar nach **{_n(fp.get('heading_s'), 2, 's')}** (daran wird das "
+             f"Ziel gemessen), First Contentful Paint {_n(fp.get('fcp_s'), 2, 's')}, `load`-Ereignis (Streamlits "
+             f"JavaScript geladen und ausgeführt) {_n(fp.get('load_s'), 2, 's')}, WebSocket offen nach "
+             f"{_n(fp.get('ws_open_s'), 2, 's')}, erste Nachricht des Servers nach "
+             f"{_n(fp.get('first_message_s'), 2, 's')}; Server-CPU je Aufruf "
+             f"{_n(fp.get('server_cpu_s'), 2, 's')}. Zweiter Aufruf im selben Kontext (Skripte aus dem HTTP-Cache, "
+             f"wie bei wiederkehrenden Teilnehmenden): Überschrift nach {_n(fp.get('warm_heading_s'), 2, 's')}, "
+             f"FCP {_n(fp.get('warm_fcp_s'), 2, 's')}.", ""]
+    fair = b.get("fairness")
+    pace = b.get("pacing", {})
+    lines += ["### Workshop: Teilnehmende als WebSocket-Clients", "",
+              "Jede Teilnehmerin spricht Streamlits eigenes Protokoll (`bench/ws_clients.py`): WebSocket "
+              "`/_stcore/stream`, `BackMsg.rerun_script` mit Query-String, Seite, Widget-Zuständen (IDs aus den "
+              "empfangenen Elementen) und den Hashes zwischengespeicherter Nachrichten – wie das Streamlit-Frontend. "
+              "Dazu holt sie je Schritt per HTTP dieselben statischen Dateien, die ein echtes Chromium in diesem "
+              "Schritt geholt hat (JavaScript, CSS, Schriften, `health`, `host-config`). Schritte: Demo öffnen "
+              "(`?demo=1`), Jahr wechseln, Karte öffnen, Kennzahl wechseln; ein Schritt ist fertig, wenn "
+              "`script_finished` eintrifft (und seine statischen Dateien geladen sind). Fehler: Exceptions in den "
+              "Elementen, Zeitüberschreitung (60 s je Schritt), getrennte Verbindung, fehlgeschlagene Datei. "
+              "Nicht enthalten ist, was der Browser selbst rechnet (JavaScript ausführen, Karte und Tabellen "
+              "zeichnen) – das geschieht im Workshop auf den Rechnern der Teilnehmenden, nicht auf dem Server.", ""]
+    if fair:
+        f, t = fair["per_step_cpu_s"], fair["per_participant_cpu_s"]
+        lines += ["**Belastet ein WebSocket-Client den Server wie ein Browser?** Eine Teilnehmerin allein, 1 s Pause "
+                  f"zwischen den Schritten, Server-CPU je Schritt aus /proc (Median von {fair['repeats']}):", "",
+                  "| Schritt | Chromium | WebSocket + statische Dateien | nur WebSocket |", "|---|---|---|---|"]
+        for step in f["chromium"]:
+            lines.append(f"| {step} | {_n(f['chromium'].get(step), 2, 's')} | {_n(f['ws_static'].get(step), 2, 's')} | "
+                         f"{_n(f['ws'].get(step), 2, 's')} |")
+        lines += [f"| **je Teilnehmerin** | **{_n(t['chromium'], 2, 's')}** | **{_n(t['ws_static'], 2, 's')}** "
+                  f"({_n(100 * (fair['ratio_ws_static_to_chromium'] or 0), 0, '%')} von Chromium) | "
+                  f"{_n(t['ws'], 2, 's')} |", "",
+                  f"Die statischen Dateien allein (dieselben {fair['static']['requests']} GET-Anfragen, "
+                  f"{_n(fair['static']['mb'], 1, 'MB')}) kosten den Server {_n(fair['static']['server_cpu_s'], 2, 's')} "
+                  "CPU je Teilnehmerin – in Produktion liefert sie besser der Reverse-Proxy aus "
+                  "(docs/deployment.md).", ""]
+    lines += [f"Workshop-Takt: die Teilnehmenden öffnen den Link verteilt über {_n(pace.get('ramp_s'), 0, 's')} "
+              f"und lesen zwischen den Schritten {_n((pace.get('think_s') or [0, 0])[0], 0)}–"
+              f"{_n((pace.get('think_s') or [0, 0])[1], 0, 's')} (gleichverteilt, fester Seed). Vorher öffnet die "
+              "Moderation die Demo einmal in Chromium (nicht gezählt), damit die Daten im Cache des Servers liegen: "
+              f"{', '.join(f'{k} {_n(v, 2, chr(115))}' for k, v in b.get('warmup', {}).get('steps', {}).items())}.",
+              ""]
+    lines += _render_level_table(b.get("levels", {}), "WebSocket-Teilnehmende")
+    if b.get("levels_proxy"):
+        lines += ["Derselbe Workshop-Takt, die statischen Dateien liefert ein Reverse-Proxy (die Clients sprechen nur "
+                  "WebSocket mit dem App-Prozess):", ""]
+        lines += _render_level_table(b["levels_proxy"], "WebSocket-Teilnehmende")
+    if b.get("burst"):
+        lines += ["Stresstest: alle im selben Augenblick, ohne Pause zwischen den Schritten:", ""]
+        lines += _render_level_table(b["burst"], "WebSocket-Teilnehmende")
+    if b.get("chromium_levels"):
+        lines += ["### Gegenprobe mit echten Browsern", "",
+                  "Wenige Teilnehmende in headless Chromium (eigener Kontext je Person), im selben Workshop-Takt; "
+                  "gemessen bis die Seite zur Ruhe gekommen ist (Skript fertig, erwarteter Inhalt gezeichnet). Die "
+                  "Browser teilen sich die 2 Kerne mit dem Server; die Karte zeichnet Chromium ohne GPU.", ""]
+        lines += _render_level_table(b["chromium_levels"], "Chromium-Teilnehmende")
+    return lines
 
 
 EXPLANATIONS_FILE = BENCH / "explanations.md"
@@ -538,10 +689,14 @@ def _explanations() -> list[str]:
     return [ln[2:].strip() for ln in EXPLANATIONS_FILE.read_text(encoding="utf-8").splitlines() if ln.startswith("- ")]
 
 
+ALL_PARTS = "import,masterdatei,indicators,pages,browsers"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="make bench")
     ap.add_argument("--quick", action="store_true", help="kleine Größen, wenige Wiederholungen; schreibt nicht latest.*")
-    ap.add_argument("--only", default="import,masterdatei,indicators,pages,browsers")
+    ap.add_argument("--only", default=ALL_PARTS, help="Teile, durch Komma getrennt; ohne alle Teile schreibt der Lauf "
+                    "bench/work/partial.* statt bench/results/latest.*")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--note", action="append", default=[], help="Hinweis für latest.md (mehrfach möglich)")
     ap.add_argument("--render", action="store_true", help="nur latest.md aus latest.json neu schreiben")
@@ -565,11 +720,13 @@ def main(argv=None) -> int:
     levels = (10, 25, 50) if not a.quick else (2, 4)
     repeats = max(3, a.repeats) if not a.quick else 1
     pg = postgres_url()
-    res: dict = {"machine": machine(pg), "quick": a.quick}
+    res: dict = {"machine": machine(pg), "quick": a.quick, "only": sorted(only)}
     log(f"Maschine: {res['machine']['cpu']}, {res['machine']['cores']} Kerne; Last {res['machine']['loadavg_start']}")
-    t0 = time.perf_counter()
-    inputs = make_inputs(sizes=SIZES, xlsx_sizes=XLSX_SIZES, log=log) if not a.quick else make_inputs(log=log)
-    res["inputs_s"] = time.perf_counter() - t0
+    inputs = {}
+    if only & {"import", "masterdatei", "indicators", "pages"}:  # the browser part needs no generated inputs
+        t0 = time.perf_counter()
+        inputs = make_inputs(sizes=SIZES, xlsx_sizes=XLSX_SIZES, log=log) if not a.quick else make_inputs(log=log)
+        res["inputs_s"] = time.perf_counter() - t0
 
     if "import" in only:
         res["import"] = bench_import(inputs, sizes, xlsx_sizes, repeats,
@@ -589,7 +746,8 @@ def main(argv=None) -> int:
         if not pg:
             res["pages"]["postgres"] = {"ok": False, "error": "PostgreSQL nicht erreichbar"}
     if "browsers" in only:
-        res["browsers"] = bench_browsers(levels, 5 if not a.quick else 2)
+        res["browsers"] = (bench_browsers(levels, 5) if not a.quick else
+                           bench_browsers(levels, 2, fair_repeats=1, chromium_n=2, burst=(4,), proxy=4))
 
     res["figures"] = figures(res)
     res["loadavg_end"] = os.getloadavg()
@@ -598,9 +756,13 @@ def main(argv=None) -> int:
     notes = list(a.note)
     if a.quick:
         notes.append("--quick: kleine Größen, eine Wiederholung – keine gültigen Zielwerte.")
+    partial = only != set(ALL_PARTS.split(","))
+    if partial:
+        notes.append(f"Nur Teile {', '.join(sorted(only))} gemessen (--only) – nicht der vollständige Lauf.")
     res["notes"] = notes
     md = render_md(res, notes)
-    target = (WORK / "quick") if a.quick else (RESULTS / "latest")
+    # only a complete, full-size run replaces bench/results/latest.*; --quick and --only write under bench/work/
+    target = (WORK / "quick") if a.quick else (WORK / "partial") if partial else (RESULTS / "latest")
     target.with_suffix(".json").write_text(json.dumps(res, indent=1, ensure_ascii=False, default=str) + "\n",
                                           encoding="utf-8")
     target.with_suffix(".md").write_text(md, encoding="utf-8")

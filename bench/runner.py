@@ -29,7 +29,21 @@ os.environ.setdefault("STRATEGIEKARTE_BCRYPT_ROUNDS", "4")
 WORK = ROOT / "bench" / "work"
 
 
+def vm_hwm_mb() -> float | None:
+    """This process's own peak RSS (VmHWM). ru_maxrss from wait4 is not enough: Linux keeps the larger of the
+    parent's and the child's high-water mark across fork and exec, so after `bench/run.py` itself had generated the
+    1,000,000-row workbook (5 GB) every child reported 5 GB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def emit(obj: dict) -> None:
+    obj = {**obj, "vm_hwm_mb": vm_hwm_mb()}
     sys.stdout.write("\n" + json.dumps(obj) + "\n")
     sys.stdout.flush()
 

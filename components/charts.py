@@ -16,7 +16,6 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from components.theme import (
     ABOVE_COLOR,
@@ -38,7 +37,10 @@ from components.theme import (
     fmt_value,
     is_missing,
     plotly_config,
+    records,
 )
+from components.figure_spec import Spec, subplots
+from data_models.memo import memoize
 from data_models.schema import GESAMT, GESAMT_NAME, OHNE
 
 DASHES = ["solid", "dot", "dash", "longdash", "dashdot"]
@@ -48,10 +50,7 @@ SIZE_NOTE = "Punktgröße: Einwohner unter 21"
 # --- helpers ------------------------------------------------------------------------------------------
 def _records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts with None for every kind of missing value."""
-    if frame is None or len(frame) == 0:
-        return []
-    obj = frame.astype(object)
-    return obj.where(frame.notna(), None).to_dict("records")
+    return records(frame)
 
 
 def _suppressed(row: dict) -> bool:
@@ -97,9 +96,20 @@ def _notes(rows: Iterable[dict], value_col: str = "wert") -> list[str]:
     return notes
 
 
-def _finish(fig: go.Figure, title: str, source: str | None, notes: Sequence[str] = (), *,
+def _template_layout() -> dict:
+    """The shared template as a dict (for `Spec` figures, which skip plotly's validation)."""
+    global _TEMPLATE_DICT
+    if _TEMPLATE_DICT is None:
+        _TEMPLATE_DICT = TEMPLATE.to_plotly_json()
+    return _TEMPLATE_DICT
+
+
+_TEMPLATE_DICT: dict | None = None
+
+
+def _finish(fig: go.Figure | Spec, title: str, source: str | None, notes: Sequence[str] = (), *,
             height: int | None = None) -> go.Figure:
-    """Template, title, source line and footnotes (below the plot area)."""
+    """Template, title, source line and footnotes (below the plot area). A `Spec` comes back as a `go.Figure`."""
     lines = [esc(n) for n in notes]
     if source:
         fig.add_annotation(
@@ -114,7 +124,7 @@ def _finish(fig: go.Figure, title: str, source: str | None, notes: Sequence[str]
         )
     n_lines = sum(_wrap(t).count("<br>") + 1 for t in lines)
     layout = dict(
-        template=TEMPLATE,
+        template=TEMPLATE if isinstance(fig, go.Figure) else _template_layout(),
         separators=",.",
         title=dict(text=title),
         margin=dict(b=90 + 16 * n_lines),
@@ -122,7 +132,7 @@ def _finish(fig: go.Figure, title: str, source: str | None, notes: Sequence[str]
     if height:
         layout["height"] = height
     fig.update_layout(**layout)
-    return fig
+    return fig.figure() if isinstance(fig, Spec) else fig
 
 
 def _wrap(text: str, width: int = 110) -> str:
@@ -158,10 +168,14 @@ def _unique_labels(rows: list[dict], name_col: str = "sozialraum", id_col: str =
 
 
 # --- trend --------------------------------------------------------------------------------------------
+# The builders are memoised (data_models/memo.py): the same shared frame and arguments give the same figure object,
+# which callers must not change (pass options such as `y_title` instead).
+@memoize(maxsize=128)
 def trend_chart(frame: pd.DataFrame, indicator_label: str, unit: str | None, *, source: str | None = None,
                 series: str = "sozialraum_id", name_col: str = "sozialraum", value_col: str = "wert",
                 decimals: int | None = None, where: str | None = None, include_ohne: bool = False,
-                highlight: str | None = None, title: str | None = None) -> go.Figure:
+                highlight: str | None = None, title: str | None = None,
+                y_tickformat: str | None = None) -> go.Figure:
     """Lines over the years, one per Sozialraum (or per segment: `series="kategorie_code", name_col="kategorie",
     value_col="anzahl"`). `GESAMT` is drawn as a black dashed reference line. Missing and suppressed values are
     gaps (with a footnote). `highlight` (a series key) is drawn thicker."""
@@ -170,7 +184,7 @@ def trend_chart(frame: pd.DataFrame, indicator_label: str, unit: str | None, *, 
     rows = [r for r in _records(frame) if include_ohne or r.get(series) != OHNE]
     years = sorted({int(r["jahr"]) for r in rows if not is_missing(r.get("jahr"))})
     labels = _unique_labels(rows, name_col, series)
-    fig = go.Figure()
+    fig = Spec()
     keys = [k for k in labels if k != GESAMT]
     if GESAMT in labels:
         keys = [GESAMT] + keys
@@ -189,20 +203,24 @@ def trend_chart(frame: pd.DataFrame, indicator_label: str, unit: str | None, *, 
             line = dict(color=category_color(i), width=3.5 if key == highlight else 2,
                         dash=DASHES[(i // len(CATEGORICAL)) % len(DASHES)])
             i += 1
-        fig.add_trace(go.Scatter(
-            x=[int(r["jahr"]) for r in pts], y=ys, name=esc(name), mode="lines+markers", line=line,
+        fig.add_trace(dict(
+            type="scatter", x=[int(r["jahr"]) for r in pts], y=ys, name=esc(name), mode="lines+markers", line=line,
             marker=dict(size=7), hovertext=hover, hoverinfo="text", connectgaps=False,
         ))
     fig.update_xaxes(**_year_axis(years))
     fig.update_yaxes(title=dict(text=axis_title(indicator_label, unit)), rangemode="tozero")
+    if y_tickformat:
+        fig.update_yaxes(tickformat=y_tickformat)
     title = title or chart_title(indicator_label, unit, years, where)
     return _finish(fig, title, source, _notes(rows, value_col))
 
 
 # --- ranking ------------------------------------------------------------------------------------------
+@memoize(maxsize=128)
 def ranking_bar(frame: pd.DataFrame, indicator_label: str, unit: str | None, year: int, *,
                 source: str | None = None, reference: float | None = None, decimals: int | None = None,
-                include_ohne: bool = False, highlight: str | None = None, title: str | None = None) -> go.Figure:
+                include_ohne: bool = False, highlight: str | None = None, title: str | None = None,
+                y_title: str = "Sozialraum") -> go.Figure:
     """Horizontal bars of the Sozialräume of one year, highest on top, missing ones at the bottom (labelled
     "keine Daten" or "."); `GESAMT` of the same year (or `reference`) as a dashed vertical line named "referenz"."""
     _single_indicator(frame)
@@ -225,25 +243,26 @@ def ranking_bar(frame: pd.DataFrame, indicator_label: str, unit: str | None, yea
     colors = [HIGHLIGHT_COLOR if r["sozialraum_id"] == highlight else CATEGORICAL[0] for r in rows]
     # the selected bar is also hatched: colour is never the only sign (WCAG 1.4.1)
     hatch = ["/" if r["sozialraum_id"] == highlight else "" for r in rows]
-    fig = go.Figure(go.Bar(
-        x=[value(r) or 0.0 for r in rows], y=cats, orientation="h",
+    fig = Spec([dict(
+        type="bar", x=[value(r) or 0.0 for r in rows], y=cats, orientation="h",
         marker=dict(color=colors, pattern=dict(shape=hatch, fgcolor="#FFFFFF")),
         text=[esc(t) for t in texts], textposition="outside", cliponaxis=False, hovertext=hover, hoverinfo="text",
         name=esc(indicator_label), showlegend=False,
-    ))
+    )])
     if reference is not None:
         fig.add_shape(name="referenz", type="line", x0=reference, x1=reference, xref="x", y0=0, y1=1, yref="paper",
                       line=dict(color=REFERENCE_COLOR, width=2, dash="dash"))
         fig.add_annotation(name="referenz", x=reference, xref="x", y=1, yref="paper", yanchor="bottom",
                            text=f"{GESAMT_NAME}: {fmt_value(reference, dec, unit=unit)}", showarrow=False,
                            font=dict(size=12, color=REFERENCE_COLOR))
-    fig.update_yaxes(title=dict(text="Sozialraum"), autorange="reversed", type="category")
+    fig.update_yaxes(title=dict(text=y_title), autorange="reversed", type="category")
     fig.update_xaxes(title=dict(text=axis_title(indicator_label, unit)), rangemode="tozero")
     title = title or chart_title(indicator_label, unit, [year], by="nach Sozialraum")
     return _finish(fig, title, source, _notes(rows), height=max(300, 130 + 26 * len(rows)))
 
 
 # --- stacked mix --------------------------------------------------------------------------------------
+@memoize(maxsize=128)
 def stacked_bar(frame: pd.DataFrame, what: str, unit: str | None = "%", *, source: str | None = None,
                 value: str = "anteil", category: str = "kategorie_code", name_col: str = "kategorie",
                 where: str | None = None, decimals: int | None = None, title: str | None = None) -> go.Figure:
@@ -255,14 +274,14 @@ def stacked_bar(frame: pd.DataFrame, what: str, unit: str | None = "%", *, sourc
     cats: dict = {}
     for r in rows:
         cats.setdefault(r.get(category), str(r.get(name_col) or r.get(category)))
-    fig = go.Figure()
+    fig = Spec()
     for i, (code, label) in enumerate(cats.items()):
         pts = sorted((r for r in rows if r.get(category) == code), key=lambda r: int(r["jahr"]))
         ys = [None if _suppressed(r) else _num(r.get(value)) for r in pts]
         hover = [_hover(label, int(r["jahr"]), fmt_value(v, dec, suppressed=_suppressed(r), unit=unit))
                  for r, v in zip(pts, ys)]
-        fig.add_trace(go.Bar(
-            x=[int(r["jahr"]) for r in pts], y=ys, name=esc(label), hovertext=hover, hoverinfo="text",
+        fig.add_trace(dict(
+            type="bar", x=[int(r["jahr"]) for r in pts], y=ys, name=esc(label), hovertext=hover, hoverinfo="text",
             marker=dict(color=category_color(i), pattern=dict(shape=category_pattern(i)),
                         line=dict(color="#FFFFFF", width=0.5)),
         ))
@@ -292,13 +311,14 @@ def wide_by_sozialraum(tidy: pd.DataFrame, year: int, indicators: Sequence[str])
     return frame
 
 
+@memoize(maxsize=64)
 def scatter_sgb2_eckwert(points: pd.DataFrame, *, slope: float | None, intercept: float | None, year: int,
                          source: str | None = None, x: str = "sgb2_quote_u15", y: str = "hze_dichte",
                          size: str = "bev_u21", auffaellig: str = "auffaellig",
                          x_label: str = "SGB-II-Quote unter 15", x_unit: str = "%",
                          y_label: str = "Eckwert HzE (ohne EB)", y_unit: str = "je 1.000 unter 21",
                          title: str | None = None, r2: float | None = None, line_years: str | None = None,
-                         threshold: float = 2.0) -> go.Figure:
+                         threshold: float = 2.0, point_name: str = "Sozialraum") -> go.Figure:
     """One point per Sozialraum (x = SGB-II-Quote, y = Eckwert, area ∝ Einwohner unter 21, labelled with the
     name), the least-squares line y = intercept + slope · x (computed in data_models/indicators/regression.py,
     given here) as the stated reference "erwarteter Wert" with its equation and R² in the legend and on the chart
@@ -322,8 +342,8 @@ def scatter_sgb2_eckwert(points: pd.DataFrame, *, slope: float | None, intercept
         return 1 if (_num(r.get("residuum")) or 0) > 0 else -1
 
     limit = fmt_de(threshold, 1)
-    fig = go.Figure()
-    groups = [(0, "Sozialraum", CATEGORICAL[0], "circle", ""),
+    fig = Spec()
+    groups = [(0, point_name, CATEGORICAL[0], "circle", ""),
               (1, f"auffällig über der Geraden (standardisierter Abstand über {limit})", ABOVE_COLOR, "diamond",
                "auffällig: über dem erwarteten Wert"),
               (-1, f"auffällig unter der Geraden (standardisierter Abstand unter −{limit})", BELOW_COLOR, "diamond",
@@ -341,8 +361,8 @@ def scatter_sgb2_eckwert(points: pd.DataFrame, *, slope: float | None, intercept
                 lines.append(f"erwartet: {fmt_value(intercept + slope * float(r[x]), 1, unit=y_unit)}")
             lines.append(f"Einwohner unter 21: {fmt_value(s, 0)}")
             hover.append("<br>".join(lines + ([note] if note else [])))
-        fig.add_trace(go.Scatter(
-            x=[float(r[x]) for r, _ in sel], y=[float(r[y]) for r, _ in sel], mode="markers+text", name=legend,
+        fig.add_trace(dict(
+            type="scatter", x=[float(r[x]) for r, _ in sel], y=[float(r[y]) for r, _ in sel], mode="markers+text", name=legend,
             text=[esc(labels[r["sozialraum_id"]]) for r, _ in sel], textposition="top center",
             textfont=dict(size=11), hovertext=hover, hoverinfo="text",
             marker=dict(color=color, symbol=symbol, opacity=0.85, line=dict(color="#333333" if flag else "#FFFFFF",
@@ -358,8 +378,8 @@ def scatter_sgb2_eckwert(points: pd.DataFrame, *, slope: float | None, intercept
         short = f"Eckwert = {fmt_de(intercept, 2)} {sign} {fmt_de(abs(slope), 2)} × Quote"
         r2_text = "" if r2 is None else f", R² = {fmt_de(r2, 2)}"
         span = f" {esc(line_years)}" if line_years else ""
-        fig.add_trace(go.Scatter(
-            x=[x0, x1], y=[intercept + slope * x0, intercept + slope * x1], mode="lines",
+        fig.add_trace(dict(
+            type="scatter", x=[x0, x1], y=[intercept + slope * x0, intercept + slope * x1], mode="lines",
             name=f"erwarteter Wert: Ausgleichsgerade{span} ({short}{r2_text})",
             line=dict(color=REFERENCE_COLOR, width=2, dash="dash"), hovertext=[eq, eq], hoverinfo="text",
         ))
@@ -385,21 +405,22 @@ def sparkline(years: Sequence[int], values: Sequence, *, unit: str | None = None
     """A tiny line without axes (beside a number that states what it shows); German hover texts."""
     dec = decimals_for(unit) if decimals is None else decimals
     ys = [None if is_missing(v) else float(v) for v in values]
-    fig = go.Figure(go.Scatter(
-        x=[int(y) for y in years], y=ys, mode="lines+markers", line=dict(color=color, width=2),
+    fig = Spec([dict(
+        type="scatter", x=[int(y) for y in years], y=ys, mode="lines+markers", line=dict(color=color, width=2),
         marker=dict(size=4), hovertext=[f"{int(y)}: {fmt_value(v, dec, unit=unit)}" for y, v in zip(years, ys)],
         hoverinfo="text", showlegend=False,
-    ))
-    fig.update_layout(template=TEMPLATE, separators=",.", height=height, margin=dict(l=0, r=0, t=0, b=0))
+    )])
+    fig.update_layout(template=_template_layout(), separators=",.", height=height, margin=dict(l=0, r=0, t=0, b=0))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return fig
+    return fig.figure()
 
 
 # --- small multiples ----------------------------------------------------------------------------------
+@memoize(maxsize=64)
 def small_multiples(frame: pd.DataFrame, indicator_label: str, unit: str | None, *, source: str | None = None,
                     cols: int = 3, decimals: int | None = None, include_ohne: bool = False,
-                    title: str | None = None) -> go.Figure:
+                    title: str | None = None, series_name: str = "Sozialraum") -> go.Figure:
     """One small trend panel per Sozialraum (same axes), each with `GESAMT` as a grey dashed reference."""
     _single_indicator(frame)
     dec = decimals_for(unit) if decimals is None else decimals
@@ -410,9 +431,8 @@ def small_multiples(frame: pd.DataFrame, indicator_label: str, unit: str | None,
     n = max(1, len(keys))
     cols = max(1, min(cols, n))
     nrows = math.ceil(n / cols)
-    fig = make_subplots(rows=nrows, cols=cols, shared_xaxes="all", shared_yaxes="all",
-                        subplot_titles=[esc(labels[k]) for k in keys] or [""],
-                        vertical_spacing=min(0.12, 0.5 / nrows), horizontal_spacing=0.04)
+    fig = subplots(nrows, cols, [esc(labels[k]) for k in keys], vertical_spacing=min(0.12, 0.5 / nrows),
+                   horizontal_spacing=0.04)
     ges = sorted((r for r in rows if r.get("sozialraum_id") == GESAMT), key=lambda r: int(r["jahr"]))
 
     def line_of(pts, name):
@@ -421,20 +441,20 @@ def small_multiples(frame: pd.DataFrame, indicator_label: str, unit: str | None,
                  for r, v in zip(pts, ys)]
         return [int(r["jahr"]) for r in pts], ys, hover
 
+    gx, gy, gh = line_of(ges, GESAMT_NAME) if ges else ([], [], [])
     for i, key in enumerate(keys):
         rr, cc = i // cols + 1, i % cols + 1
         if ges:
-            gx, gy, gh = line_of(ges, GESAMT_NAME)
-            fig.add_trace(go.Scatter(x=gx, y=gy, mode="lines", name=GESAMT_NAME, legendgroup="gesamt",
+            fig.add_trace(dict(type="scatter", x=gx, y=gy, mode="lines", name=GESAMT_NAME, legendgroup="gesamt",
                                      showlegend=i == 0, line=dict(color="#777777", width=1.5, dash="dash"),
                                      hovertext=gh, hoverinfo="text"), row=rr, col=cc)
         pts = sorted((r for r in rows if r.get("sozialraum_id") == key), key=lambda r: int(r["jahr"]))
         sx, sy, sh = line_of(pts, labels[key])
-        fig.add_trace(go.Scatter(x=sx, y=sy, mode="lines+markers", name="Sozialraum", legendgroup="sozialraum",
+        fig.add_trace(dict(type="scatter", x=sx, y=sy, mode="lines+markers", name=series_name, legendgroup="sozialraum",
                                  showlegend=i == 0, line=dict(color=CATEGORICAL[0], width=2), marker=dict(size=5),
                                  hovertext=sh, hoverinfo="text"), row=rr, col=cc)
-    for ann in fig.layout.annotations:  # subplot titles
-        ann.font = dict(size=12)
+    for ann in fig.layout.get("annotations", []):  # subplot titles
+        ann["font"] = dict(size=12)
     ys = sorted(set(years))
     fig.update_xaxes(tickmode="array", tickvals=ys, ticktext=[str(y) for y in ys], showticklabels=True)
     fig.update_yaxes(rangemode="tozero")
@@ -466,8 +486,15 @@ def render_chart(fig: go.Figure, *, filename: str = "diagramm", key: str | None 
     if table is not None:
         from components.tables import render_table
 
-        with st.expander("Daten als Tabelle"):
-            render_table(table, caption=table_caption)
+        if key is None:
+            with st.expander("Daten als Tabelle"):
+                render_table(table, caption=table_caption)
+        else:
+            # lazy: the table is formatted and sent only when the expander is open (it costs more than the chart)
+            exp = st.expander("Daten als Tabelle", key=f"{key}_tabelle", on_change="rerun")
+            if exp.open:
+                with exp:
+                    render_table(table, caption=table_caption)
 
 
 def _alt_text(fig: go.Figure) -> str:

@@ -10,6 +10,7 @@ from components import data_access, filters, session
 from components.empty_state import render_empty_state
 from components.text import escape_md
 from data_models.indicators.catalogue import CATALOGUE
+from data_models.memo import memoize
 from data_models.schema import GESAMT, OHNE, Dataset
 
 
@@ -22,17 +23,12 @@ class Page:
     source: str
 
     def names(self) -> dict[str, str]:
-        """Sozialraum id -> name, in sheet order (without OHNE)."""
-        soz = self.ds["sozialraeume"]
-        return {s: n for s, n in zip(soz["sozialraum_id"], soz["name"]) if s != OHNE}
+        """Sozialraum id -> name, in sheet order (without OHNE). Shared: do not change it."""
+        return _names(self.ds["sozialraeume"])
 
     def one(self, indicator: str, year: int | None = None, sozialraum: str | None = None) -> pd.DataFrame:
-        f = self.ind[self.ind["indikator"] == indicator]
-        if year is not None:
-            f = f[f["jahr"] == year]
-        if sozialraum is not None:
-            f = f[f["sozialraum_id"] == sozialraum]
-        return f
+        """The rows of one indicator (and year, and unit). Shared: do not change it."""
+        return _one(self.ind, indicator, year, sozialraum)
 
     def value(self, indicator: str, year: int, sozialraum: str = GESAMT):
         f = self.one(indicator, year, sozialraum)
@@ -40,8 +36,36 @@ class Page:
 
     def available(self, section: str | None = None) -> dict[str, str]:
         """Indicators (id -> label) of a section that have at least one value."""
-        have = set(self.ind.loc[self.ind["wert"].notna(), "indikator"])
-        return {i.id: i.label for i in CATALOGUE.values() if i.id in have and (section is None or i.section == section)}
+        return _available(self.ind, section)
+
+
+# per data version (the frames are the shared objects of data_access), see data_models/memo.py
+@memoize(maxsize=64)
+def _by_indicator(ind: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {k: f for k, f in ind.groupby("indikator", sort=False, observed=True)}
+
+
+@memoize(maxsize=1024)
+def _one(ind: pd.DataFrame, indicator: str, year: int | None, sozialraum: str | None) -> pd.DataFrame:
+    f = _by_indicator(ind).get(indicator)
+    if f is None:
+        f = ind.iloc[0:0]
+    if year is not None:
+        f = f[f["jahr"] == year]
+    if sozialraum is not None:
+        f = f[f["sozialraum_id"] == sozialraum]
+    return f
+
+
+@memoize(maxsize=64)
+def _names(soz: pd.DataFrame) -> dict[str, str]:
+    return {s: n for s, n in zip(soz["sozialraum_id"], soz["name"]) if s != OHNE}
+
+
+@memoize(maxsize=256)
+def _available(ind: pd.DataFrame, section: str | None) -> dict[str, str]:
+    have = set(ind.loc[ind["wert"].notna(), "indikator"])
+    return {i.id: i.label for i in CATALOGUE.values() if i.id in have and (section is None or i.section == section)}
 
 
 def start(title: str, intro: str | None = None, action: str = "view_dashboard") -> Page:

@@ -2,7 +2,7 @@
 
 - `classify(values, k, method)`: class edges by quantiles (linear interpolation, like Excel's PERCENTILE.INC) or
   equal intervals; intervals are closed on the right: [e0, e1], (e1, e2], ... (ek-1, ek].
-- `build_choropleth(...)`: a `pydeck.Deck` with `map_provider=None, map_style=None` (no tiles, works offline),
+- `build_choropleth(...)`: a `pydeck.Deck` with `map_provider=None` and pydeck's default map-style sentinel (no tiles, no base map, works offline),
   a GeoJsonLayer (id "sozialraeume") with a precomputed `[r, g, b, a]` fill per feature, grey for "keine Daten"
   and suppressed values, outlines, and a TextLayer with name (and value) at a point inside each district.
   Feature properties are reduced to what the tooltip and the selection need; coordinates are rounded to 5 decimals.
@@ -22,11 +22,18 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import re
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import pandas as pd
 import pydeck as pdk
+
+from data_models.memo import memoize
 
 from components.theme import (
     LEVELS_NOTE,
@@ -40,6 +47,7 @@ from components.theme import (
     hex_to_rgba,
     is_missing,
     md_escape,
+    records,
     sequential,
     unit_suffix,
 )
@@ -127,6 +135,7 @@ def classify_around(reference: float, ratios: Sequence[float] = DIVERGING_RATIOS
 
 
 # --- frame -> values per Sozialraum -------------------------------------------------------------------
+@memoize(maxsize=256)
 def _rows_by_id(frame: pd.DataFrame) -> dict[str, dict]:
     if frame is None or len(frame) == 0:
         return {}
@@ -134,9 +143,8 @@ def _rows_by_id(frame: pd.DataFrame) -> dict[str, dict]:
         raise ValueError("the frame holds more than one indicator; filter it first")
     if "jahr" in frame.columns and frame["jahr"].nunique(dropna=True) > 1:
         raise ValueError("the frame holds more than one year; filter it first")
-    obj = frame.astype(object).where(frame.notna(), None)
     out = {}
-    for r in obj.to_dict("records"):
+    for r in records(frame):
         sid = r.get("sozialraum_id")
         if sid in (GESAMT, OHNE) or sid is None:
             continue
@@ -168,6 +176,7 @@ def _classes(frame: pd.DataFrame, classes: int, method: str, reference: float | 
     return classify([_value(r) for r in _rows_by_id(frame).values()], classes, method)
 
 
+@memoize(maxsize=128)
 def legend_items(frame: pd.DataFrame, unit: str | None, classes: int = 5, method: str = "quantile", *,
                  decimals: int | None = None, reference: float | None = None,
                  reference_label: str = "Bezugswert") -> list[dict]:
@@ -271,8 +280,39 @@ def round_geometry(geom: dict, nd: int = COORD_DECIMALS) -> dict:
     raise ValueError(f"unsupported geometry type {t!r}")
 
 
+_CACHE_LOCK = threading.Lock()
+_FC_CACHE: "OrderedDict[tuple, dict]" = OrderedDict()  # geometry rows -> parsed FeatureCollection
+_GEOM_CACHE: "OrderedDict[int, tuple]" = OrderedDict()  # id(geometry) -> (geometry, rounded, label point, bounds)
+FC_CACHE_SIZE, GEOM_CACHE_SIZE = 16, 2048
+
+
+def _remember(cache: OrderedDict, key, value, size: int) -> None:
+    with _CACHE_LOCK:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > size:
+            cache.popitem(last=False)
+
+
 def feature_collection_from_rows(geometry: pd.DataFrame, column: str = "geometrie") -> dict:
-    """The stored `geometrie` table (sozialraum_id, GeoJSON text in WGS84) as a FeatureCollection."""
+    """The stored `geometrie` table (sozialraum_id, GeoJSON text in WGS84) as a FeatureCollection. Parsing the
+    GeoJSON costs more than a page rerun may, so the result is kept per content (a small process-wide cache):
+    the returned dict is shared, do not change it (`waechteramt_views.name_features` copies what it changes)."""
+    texts = geometry[column].tolist()
+    key = None
+    if all(isinstance(g, str) for g in texts):
+        key = (tuple(str(s) for s in geometry["sozialraum_id"]), tuple(texts))
+        with _CACHE_LOCK:
+            hit = _FC_CACHE.get(key)
+        if hit is not None:
+            return hit
+    fc = _parse_feature_collection(geometry, column)
+    if key is not None:
+        _remember(_FC_CACHE, key, fc, FC_CACHE_SIZE)
+    return fc
+
+
+def _parse_feature_collection(geometry: pd.DataFrame, column: str) -> dict:
     feats = []
     for sid, g in zip(geometry["sozialraum_id"], geometry[column]):
         if is_missing(g):
@@ -297,6 +337,47 @@ def _label_point(geom: dict) -> tuple[float, float]:
     if not part.contains(p):
         p = part.representative_point()
     return round(p.x, COORD_DECIMALS), round(p.y, COORD_DECIMALS)
+
+
+class RawGeometry(Mapping):
+    """A rounded geometry (read-only mapping) that also carries its JSON text: `CompactDeck.to_json` pastes the
+    text instead of encoding thousands of coordinates again on every rerun."""
+
+    def __init__(self, geom: dict):
+        self._geom = geom
+        self.json = json.dumps(geom, separators=(",", ":"))
+
+    def __getitem__(self, k):
+        return self._geom[k]
+
+    def __iter__(self):
+        return iter(self._geom)
+
+    def __len__(self) -> int:
+        return len(self._geom)
+
+
+def _prepared(geom: dict) -> tuple[RawGeometry, tuple[float, float], tuple | None]:
+    """A geometry rounded for display, its label point and its bounds, kept per geometry object (the cached
+    FeatureCollection hands out the same objects on every rerun; rounding and shapely cost more than a rerun
+    may)."""
+    with _CACHE_LOCK:
+        hit = _GEOM_CACHE.get(id(geom))
+    if hit is not None and hit[0] is geom:
+        return hit[1], hit[2], hit[3]
+    rounded = round_geometry(geom)
+    label = _label_point(rounded)
+    bounds = _bounds([rounded])
+    rounded = RawGeometry(rounded)
+    _remember(_GEOM_CACHE, id(geom), (geom, rounded, label, bounds), GEOM_CACHE_SIZE)
+    return rounded, label, bounds
+
+
+def _union_bounds(parts: list) -> tuple[float, float, float, float] | None:
+    parts = [b for b in parts if b is not None]
+    if not parts:
+        return None
+    return (min(b[0] for b in parts), min(b[1] for b in parts), max(b[2] for b in parts), max(b[3] for b in parts))
 
 
 def _bounds(geoms: list[dict]) -> tuple[float, float, float, float] | None:
@@ -340,6 +421,7 @@ TOOLTIP_STYLE = {"backgroundColor": "#FFFFFF", "color": "#262730", "fontSize": "
                  "border": "1px solid #888888", "padding": "6px 8px", "maxWidth": "320px"}
 
 
+@memoize(maxsize=64)
 def build_choropleth(frame: pd.DataFrame, feature_collection: dict | str, indicator_label: str, unit: str | None,
                      classes: int = 5, *, method: str = "quantile", decimals: int | None = None,
                      id_property: str = "sozialraum_id", name_property: str = "name",
@@ -353,7 +435,7 @@ def build_choropleth(frame: pd.DataFrame, feature_collection: dict | str, indica
     dec = decimals_for(unit) if decimals is None else decimals
     rows = _rows_by_id(frame)
     cls = _classes(frame, classes, method, reference)
-    features, labels, geoms = [], [], []
+    features, labels, bounds = [], [], []
     for feat in fc.get("features", []):
         props = feat.get("properties") or {}
         sid = props.get(id_property, feat.get("id"))
@@ -365,8 +447,8 @@ def build_choropleth(frame: pd.DataFrame, feature_collection: dict | str, indica
         v = _value(row)
         supp = _suppressed(row)
         color = hex_to_rgba(cls.color(v), FILL_ALPHA)
-        geom = round_geometry(feat["geometry"])
-        geoms.append(geom)
+        geom, (lon, lat), bb = _prepared(feat["geometry"])
+        bounds.append(bb)
         z = None if supp or not row else row.get("zaehler")
         n = None if supp or not row else row.get("nenner")
         detail = ""
@@ -388,7 +470,6 @@ def build_choropleth(frame: pd.DataFrame, feature_collection: dict | str, indica
             },
         })
         short = fmt_value(v, dec, suppressed=supp)
-        lon, lat = _label_point(geom)
         labels.append({"position": [lon, lat], "text": f"{name}\n{short}" if label_values else name})
     geo_layer = pdk.Layer(
         "GeoJsonLayer",
@@ -430,9 +511,11 @@ def build_choropleth(frame: pd.DataFrame, feature_collection: dict | str, indica
     }
     return CompactDeck(
         layers=[geo_layer, text_layer],
-        initial_view_state=fit_view(_bounds(geoms), width, height),
+        initial_view_state=fit_view(_union_bounds(bounds), width, height),
         map_provider=None,
-        map_style=None,
+        # no map_style: pydeck then sends its sentinel "__MAP_STYLE__", which Streamlit's frontend drops without
+        # loading a base map; map_style=None would make it load CARTO's basemap from basemaps.cartocdn.com
+        # (an outside request from every browser, which privacy.md rules out)
         tooltip=tooltip,
     )
 
@@ -444,8 +527,18 @@ class CompactDeck(pdk.Deck):
     def to_json(self) -> str:
         from pydeck.bindings.json_tools import default_serialize
 
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"),
-                          ensure_ascii=False)
+        nonce, raws = uuid.uuid4().hex, []
+
+        def default(o):
+            if isinstance(o, RawGeometry):  # a placeholder now, the cached JSON text below
+                raws.append(o.json)
+                return f"@geom-{nonce}-{len(raws) - 1}@"
+            return default_serialize(o)
+
+        text = json.dumps(self, sort_keys=True, default=default, separators=(",", ":"), ensure_ascii=False)
+        if not raws:
+            return text
+        return re.sub(f'"@geom-{nonce}-([0-9]+)@"', lambda m: raws[int(m.group(1))], text)
 
 
 def _count_text(v) -> str:

@@ -1,13 +1,16 @@
-"""Who is using this browser session: login via streamlit-authenticator (form, logout, re-login cookie), our own
-checks against the database (throttling, session epoch, removed users), and the page context.
+"""Who is using this browser session: the login form of streamlit-authenticator, the re-login cookie (read and
+written here), our own checks against the database (throttling, session epoch, removed users), and the page context.
 
-Session state holds only who is logged in (`sk_user`) and the guest's chosen tenant (`sk_guest`); tests set
-`sk_user` directly (the `current_user()` seam), because the cookie component does not run under AppTest.
+Session state holds who is logged in (`sk_user`), the guest's chosen tenant (`sk_guest`) and the cookie bookkeeping
+(`sk_cookie`: a write the browser has not confirmed yet; `sk_cookie_read`); tests set `sk_user` directly (the
+`current_user()` seam), because the cookie component does not run under AppTest.
 """
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import streamlit as st
 
@@ -85,10 +88,14 @@ def client_address() -> str:
 
 
 def authenticator():
-    """A fresh Authenticate per run (never shared between sessions), fed from the database."""
+    """A fresh Authenticate per run (never shared between sessions), fed from the database: the login form only.
+
+    It neither writes the re-login cookie (expiry 0 switches its writing off) nor logs in from it (the `logout`
+    flag set by `restore_from_cookie`): the app does both itself, after its own checks (`start_session`,
+    `write_cookie`, `restore_from_cookie`)."""
     import streamlit_authenticator as stauth
 
-    return stauth.Authenticate(accounts.credentials(engine()), COOKIE_NAME, cookie_key(), cookie_expiry_days(),
+    return stauth.Authenticate(accounts.credentials(engine()), COOKIE_NAME, cookie_key(), 0,
                                auto_hash=False, login_sleep_time=0)
 
 
@@ -107,33 +114,92 @@ def clear_user() -> None:
     st.session_state.pop("sk_user", None)
 
 
+def start_session(user: accounts.User) -> None:
+    """After a login, a sign-up or an accepted invitation: the session, and a re-login cookie for this browser."""
+    set_user(user, accounts.epoch_now() + 1)
+    days = cookie_expiry_days()
+    if days > 0:
+        import jwt
+
+        expires = time.time() + days * 86400  # streamlit-authenticator's token format: user name and expiry
+        _queue_cookie(jwt.encode({"username": user.username, "exp_date": expires}, cookie_key(), algorithm="HS256"),
+                      expires)
+
+
+def _queue_cookie(token: str | None, expires: float = 0.0) -> None:
+    """Write (or with None remove) the re-login cookie on the following runs, until the browser confirms it.
+
+    The cookie is written from JavaScript by extra_streamlit_components' cookie component (an iframe), which does
+    it only once it has mounted. The pages that log someone in switch to the start page at once, and that removed
+    a component rendered by the login run before it had written anything (streamlit-authenticator's own writer
+    lost the cookie in 3 of 8 logins measured in Chromium, and the logout its removal nearly always). So app.py
+    renders the component on every run (`write_cookie`) until it reports back; each queued write gets a new key,
+    so a new component, which reports again."""
+    st.session_state["sk_cookie"] = {"token": token, "expires": expires, "key": f"sk_cookie_{time.time_ns()}"}
+
+
+def write_cookie() -> None:
+    """At the start of every run (app.py): render the queued cookie write; drop it once the browser confirmed."""
+    job = st.session_state.get("sk_cookie")
+    if not job:
+        return
+    from extra_streamlit_components.CookieManager import _component_func
+
+    if job["token"] is None:
+        done = _component_func(method="delete", cookie=COOKIE_NAME, key=job["key"], default=False)
+    else:
+        expires = datetime.fromtimestamp(job["expires"], timezone.utc).isoformat(timespec="seconds")
+        done = _component_func(method="set", cookie=COOKIE_NAME, value=job["token"], key=job["key"], default=False,
+                               options={"path": "/", "expires": expires, "sameSite": "strict"})
+    if done:
+        st.session_state.pop("sk_cookie", None)
+
+
 def restore_from_cookie() -> None:
-    """On a new browser session: log in from a valid re-login cookie, unless its session has ended since."""
-    if current_user() or COOKIE_NAME not in st.context.cookies:
+    """On the first run of a browser session: log in from a valid re-login cookie, unless its session has ended
+    since (logout, password reset, removal: the session epoch). The browser's cookies are those it sent when the
+    session opened (`st.context.cookies` does not change during a session), so they are read once; a cookie that
+    does not log in is removed.
+
+    The cookie is read here, not by streamlit-authenticator: its reading rendered a cookie component on every such
+    run (one more script run when the component reported) and, with a second `Authenticate` on the login page, a
+    duplicate element key that broke the login page for any browser holding an ended session's cookie."""
+    if st.session_state.get("sk_cookie_read"):
         return
-    try:
-        auth = authenticator()
-        auth.login(location="unrendered")
-    except Exception:  # an unknown user in a cookie (removed account), a broken cookie: just not logged in
+    st.session_state["sk_cookie_read"] = True
+    st.session_state["logout"] = True  # streamlit-authenticator's flag: its login form never logs in from a cookie
+    token = st.context.cookies[COOKIE_NAME] if COOKIE_NAME in st.context.cookies else None
+    if current_user() or not token:
         return
-    if not st.session_state.get("authentication_status"):
-        return
-    token = getattr(auth.cookie_controller.cookie_model, "token", None) or {}
-    issued_ms = int((float(token.get("exp_date", 0)) - cookie_expiry_days() * 86400) * 1000)
-    user = accounts.session_valid(engine(), st.session_state.get("username") or "", issued_ms)
+    user, issued_ms = _cookie_session(token)
     if user is None:
-        _forget_authenticator(auth)
+        _forget_authenticator()
         return
     set_user(user, issued_ms)
 
 
-def _forget_authenticator(auth=None) -> None:
+def _cookie_session(token: str) -> tuple[accounts.User | None, int]:
+    """The user of a re-login cookie and when it was issued, if it is signed with our key (HS256 only), has not
+    expired, and its session has not ended since; else (None, 0)."""
+    import jwt
+
     try:
-        (auth or authenticator()).logout(location="unrendered")
-    except Exception:
-        pass
+        payload = jwt.decode(token, cookie_key(), algorithms=["HS256"])
+        username, expires = str(payload["username"]), float(payload["exp_date"])
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):  # broken, forged, another key or algorithm
+        return None, 0
+    if expires <= time.time():
+        return None, 0
+    issued_ms = int((expires - cookie_expiry_days() * 86400) * 1000)
+    return accounts.session_valid(engine(), username, issued_ms), issued_ms
+
+
+def _forget_authenticator() -> None:
+    """Log out of streamlit-authenticator's session state (its login form appears again) and remove the re-login
+    cookie from this browser."""
     for key in ("authentication_status", "username", "name", "email", "roles"):
         st.session_state[key] = None
+    _queue_cookie(None)
 
 
 def check_session() -> None:

@@ -12,6 +12,7 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from data_models.memo import memoize
 from components.theme import (
     NO_DATA,
     NO_DATA_FOOTNOTE,
@@ -48,6 +49,7 @@ def _cell(v, decimals: int | None) -> str:
     return str(v)
 
 
+@memoize(maxsize=256)
 def format_table(frame: pd.DataFrame, *, columns_de: Mapping[str, str] | None = None,
                  decimals: int | Mapping[str, int] | None = None, zero_dash: bool = False
                  ) -> tuple[pd.DataFrame, list[str]]:

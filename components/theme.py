@@ -66,6 +66,17 @@ def is_missing(value) -> bool:
         return True
 
 
+def records(frame) -> list[dict]:
+    """Rows as dicts of plain Python values, None for every kind of missing value (like
+    `frame.astype(object).where(frame.notna(), None).to_dict("records")`, a few times faster: charts and maps
+    call it on every rerun)."""
+    if frame is None or len(frame) == 0:
+        return []
+    cols = list(frame.columns)
+    data = [[None if is_missing(v) else v for v in frame[c].tolist()] for c in cols]
+    return [dict(zip(cols, row)) for row in zip(*data)]
+
+
 def fmt_value(value, decimals: int = 1, *, suppressed: bool = False, unit: str | None = None) -> str:
     """A value as shown in the UI: German number (+ unit), "." when suppressed, "keine Daten" when null."""
     if suppressed:

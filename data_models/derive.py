@@ -27,7 +27,7 @@ import pandas as pd
 
 from data_models.codes import CODES
 from data_models.findings import WARNUNG, Finding
-from data_models.importers.records_common import SozialraumLookup, map_unique
+from data_models.importers.records_common import Mapped, SozialraumLookup, factorize_objects, map_unique
 from data_models.schema import KIND_LABELS, OHNE, RECORD_KINDS, STR, TABLES, Dataset, empty
 
 RECORD_ART = {"hze_records": "hze", "s8a_records": "8a", "s42_records": "42"}
@@ -70,8 +70,11 @@ def assign_sozialraum(rec: pd.DataFrame, art: str, soz: pd.DataFrame, zu: pd.Dat
     lookup = SozialraumLookup(soz)
 
     # 1. own id
-    own = map_unique(rec["sozialraum_id"], lookup.resolve).to_numpy(dtype=object)
-    out = own.copy()
+    own = Mapped(rec["sozialraum_id"], lookup.resolve)
+    out = own.values().to_numpy(dtype=object)
+    if not own.mask(lambda v: v is None).any():  # every record has its own (current) Sozialraum
+        return out
+    out = out.copy()
 
     # 2. assignment table
     todo = pd.isna(out)
@@ -190,19 +193,57 @@ def _years(rec: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in rec["jahr"].dropna().unique())
 
 
+def _int_values(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(int64 values with 0 where missing, missing mask) of an integer column."""
+    a = s.array if isinstance(s.array, pd.arrays.IntegerArray) else pd.array(s, dtype="Int64")
+    return a.to_numpy(dtype=np.int64, na_value=0), a.isna()
+
+
+def _group_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) of a key column; missing values are one group of their own (groupby dropna=False)."""
+    if s.dtype == object:
+        codes, uniques = factorize_objects(s.to_numpy())
+    else:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(uniques), codes)
+        uniques = np.append(uniques, None)
+    return codes, uniques
+
+
 def derive_hze(rec: pd.DataFrame, soz: pd.DataFrame) -> pd.DataFrame:
-    """The `hze` table (per jahr, Sozialraum, Hilfeart) from HzE records with assigned sozialraum_id."""
+    """The `hze` table (per jahr, Sozialraum, Hilfeart) from HzE records with assigned sozialraum_id.
+
+    Summed with integer group codes and np.bincount (the keys are a few distinct objects; a groupby over the object
+    columns and nullable counts of a million records took most of the time of loading)."""
     years = _years(rec)
-    r = rec[rec["jahr"].notna()]
-    ended = r["ende_jahr"].notna() | r["ende_monat"].notna()
-    g = pd.DataFrame({
-        "jahr": r["jahr"].astype("Int64"), "sozialraum_id": r["sozialraum_id"], "hilfeart": r["hilfeart"],
-        "begonnen": (r["beginn_jahr"] == r["jahr"]).fillna(False).astype("Int64"),
-        "beendet": ended.astype("Int64"), "andauernd": (~ended).astype("Int64"),
-        "junge_menschen": r["junge_menschen"].astype("Int64").fillna(1),
-    })
-    counts = ["begonnen", "beendet", "andauernd", "junge_menschen"]
-    agg = g.groupby(["jahr", "sozialraum_id", "hilfeart"], sort=False, dropna=False)[counts].sum().reset_index()
+    jahr, no_year = _int_values(rec["jahr"])
+    r = rec if not no_year.any() else rec[~no_year]
+    jahr = jahr[~no_year]
+    beginn, no_beginn = _int_values(r["beginn_jahr"])
+    ended = (r["ende_jahr"].notna() | r["ende_monat"].notna()).to_numpy(dtype=bool)
+    junge, no_junge = _int_values(r["junge_menschen"])
+    measures = {
+        "begonnen": (beginn == jahr) & ~no_beginn,
+        "beendet": ended, "andauernd": ~ended,
+        "junge_menschen": np.where(no_junge, 1, junge),
+    }
+    counts = list(measures)
+    j_codes, j_uniques = pd.factorize(jahr)
+    s_codes, s_uniques = _group_codes(r["sozialraum_id"])
+    h_codes, h_uniques = _group_codes(r["hilfeart"])
+    key = (j_codes.astype(np.int64) * len(s_uniques) + s_codes) * len(h_uniques) + h_codes
+    group, keys = pd.factorize(key)
+    agg = {
+        "jahr": pd.array(j_uniques[keys // (len(s_uniques) * len(h_uniques))], dtype="Int64"),
+        "sozialraum_id": pd.Series(s_uniques[(keys // len(h_uniques)) % len(s_uniques)], dtype=object),
+        "hilfeart": pd.Series(h_uniques[keys % len(h_uniques)], dtype=object),
+    }
+    for c, v in measures.items():
+        total = np.bincount(group, weights=v.astype(np.float64), minlength=len(keys))
+        agg[c] = pd.array(np.rint(total).astype(np.int64), dtype="Int64")
+    agg = pd.DataFrame(agg)
     grid = _grid(soz, years, {"hilfeart": list(CODES["art_der_hilfe"])})
     return _complete(agg, grid, ["jahr", "sozialraum_id", "hilfeart"], counts)
 
@@ -285,7 +326,7 @@ def derive_dataset(stored: dict[str, pd.DataFrame], tenant_name: str = "", data_
     for kind in RECORD_KINDS:
         rec = tables[kind]
         if len(rec):
-            rec = rec.copy()
+            rec = rec.copy(deep=False)  # copy-on-write: the stored frame is not modified, and nothing is copied
             rec["sozialraum_id"] = pd.Series(assign_sozialraum(rec, RECORD_ART[kind], soz, zu), index=rec.index,
                                              dtype=object)
             tables[kind] = rec

@@ -30,6 +30,11 @@ Suppressed and missing values do not count. Who sees what (indicators.md, privac
   (`MIN_MEMBERS_COORDINATOR`), with minimum and maximum.
 The band of a tenant's own group includes the tenant's own value, as in benchmarking rings.
 
+**What the pages show**: `tenant_comparison` gives a consenting tenant's own Übersicht its group in words
+(`tenant_group_text`: type and third, without the cut points, which with few offices are one office's quota) and
+a tenant band per key indicator (`TENANT_INDICATORS`); `group_table` gives the coordinators' Vergleich one row per
+group (members, values, minimum … maximum) in `group_order`.
+
 Pure functions, except `set_tenant_type` (the admin setting of the Gebietstyp, written with an audit entry).
 """
 from __future__ import annotations
@@ -62,6 +67,12 @@ TYPE_PLURAL = {
     "landkreis": "Landkreise",
     "kreisangehoerig": "kreisangehörige Städte mit eigenem Jugendamt",
     "sonstige": "sonstige Jugendämter",
+}
+TYPE_GENITIVE = {  # "im mittleren Drittel der …"
+    "stadt": "kreisfreien Städte",
+    "landkreis": "Landkreise",
+    "kreisangehoerig": "kreisangehörigen Städte mit eigenem Jugendamt",
+    "sonstige": "sonstigen Jugendämter",
 }
 THIRDS = ("niedrig", "mittel", "hoch")
 MIN_SPLIT = 3  # a set of fewer offices with a value is not split into thirds
@@ -197,7 +208,7 @@ def assign_groups(structures: Sequence[Structure], method: str = DEFAULT_METHOD)
                 i = tercile(v, cuts)
                 key = f"{pool_key + '/' if pool_key else ''}{method}-{i}"
                 label = prefix + _third_label(i, cuts, what, unit, dec)
-                where = f"der {TYPE_PLURAL[pool_key]}" if pool_key else "aller zustimmenden Jugendämter"
+                where = f"der {TYPE_GENITIVE[pool_key]}" if pool_key else "aller zustimmenden Jugendämter"
                 out[s.tenant] = Assignment(
                     s.tenant, key, label,
                     f"{what} {fmt_de(v, dec)}{unit} liegt im {('unteren', 'mittleren', 'oberen')[i]} Drittel {where}.")
@@ -324,6 +335,116 @@ def peer_group_column(frame: pd.DataFrame, structure: pd.DataFrame, types: Mappi
         rows = years == year
         labels[rows] = group_column(frame[rows], assign_from_compare(structure, types, year, method)).to_numpy()
     return pd.Series(labels, index=frame.index, dtype=object)
+
+
+# --- what the pages show -------------------------------------------------------------------------------------
+TENANT_INDICATORS = ("hze_dichte", "eb_dichte", "anteil_ambulant", "anteil_stationaer", "anteil_35a",
+                     "ausgaben_je_u21")
+"""The key figures of a tenant's Übersicht that get a band: rates and shares only. Counts (HzE-Fälle) depend on the
+office's size and say nothing in a comparison; the SGB-II-Quote is what the default groups are formed by."""
+_LEVEL = {"niedrig": "niedriger", "mittel": "mittlerer", "hoch": "hoher"}
+_ORDINAL = ("unteres", "mittleres", "oberes")
+
+
+def _split_key(key: str) -> tuple[str, str, int] | None:
+    """"landkreis/typ_sgb2-1" -> ("landkreis", "typ_sgb2", 1); "sgb2-0" -> ("", "sgb2", 0); None for a key
+    without thirds ("alle", a type)."""
+    pool, _, rest = key.rpartition("/")
+    method, dash, i = rest.rpartition("-")
+    if not dash or method not in METHODS or not i.isdigit() or int(i) > 2:
+        return None
+    return pool, method, int(i)
+
+
+def group_order(key: str | None) -> tuple:
+    """Display order of group keys: "alle" first, then by Gebietstyp (order of TENANT_TYPES), then low to high third;
+    None (no group) last."""
+    if key is None:
+        return (9, 0, 0, "")
+    if key == "alle":
+        return (0, 0, 0, "")
+    types = list(TENANT_TYPES)
+    parts = _split_key(key)
+    pool, third = (parts[0], parts[2]) if parts else (key, -1)
+    return (1, types.index(pool) if pool in types else (len(types) if pool == "" else len(types) + 1), third, key)
+
+
+def tenant_group_text(a: Assignment) -> str:
+    """A tenant's own group in words for its own pages: the type and the third – never the cut points of the
+    thirds (with few offices a cut point is one office's value) and never an office's name."""
+    key = a.gruppe
+    if key is None:
+        return "keine Vergleichsgruppe"
+    if key == "alle":
+        return "alle zustimmenden Jugendämter im Programmvergleich"
+    parts = _split_key(key)
+    if parts is None:  # a Gebietstyp as one group
+        return f"{_cap(TYPE_PLURAL.get(key, 'Jugendämter'))} im Programmvergleich"
+    pool, method, i = parts
+    what = "Einwohnerzahl unter 21" if method == "groesse" else "SGB-II-Quote unter 15"
+    head = _cap(TYPE_PLURAL[pool]) if pool in TYPE_PLURAL else "Jugendämter"
+    among = f"der {TYPE_GENITIVE[pool]}" if pool in TYPE_GENITIVE else "aller zustimmenden Jugendämter"
+    return f"{head} mit {_LEVEL[THIRDS[i]]} {what} ({_ORDINAL[i]} Drittel {among} im Programmvergleich)"
+
+
+@dataclass(frozen=True)
+class TenantComparison:
+    """What a consenting tenant's own Übersicht shows of the comparison: its group in words, the group's size and a
+    tenant band (Q1, median, Q3; None below 5 values) per indicator. No other office's name or value."""
+    tenant: str
+    jahr: int
+    status: str  # "ok", "keine_gruppe" (a structure value is missing), "nicht_im_vergleich" (not a participant)
+    gruppe_text: str = ""
+    begruendung: str = ""
+    mitglieder: int = 0  # offices in the group (including the tenant)
+    bands: Mapping[str, Band | None] = None  # type: ignore[assignment]
+
+    def shown(self) -> list[str]:
+        """The indicators that have a band, in the order asked for."""
+        return [k for k, b in (self.bands or {}).items() if b is not None]
+
+
+def tenant_comparison(compare: pd.DataFrame, types: Mapping[str, str], tenant: str, year: int,
+                      indicators: Sequence[str] = TENANT_INDICATORS,
+                      method: str = DEFAULT_METHOD) -> TenantComparison:
+    """The comparison a tenant sees on its own pages (see TenantComparison); `compare` and `types` (slug ->
+    Gebietstyp) of all participants, as for `assign_from_compare`."""
+    year = int(year)
+    if tenant not in types:
+        return TenantComparison(tenant, year, "nicht_im_vergleich", bands={})
+    # only the rows that matter (a tenth of the frame or less: the lookups below filter it many times)
+    compare = compare[compare["indikator"].isin([SGB2, U21, *indicators]) & (compare["jahr"] <= year)]
+    assignments = assign_from_compare(compare, types, year, method)
+    a = assignments[tenant]
+    if a.gruppe is None:
+        return TenantComparison(tenant, year, "keine_gruppe", tenant_group_text(a), a.begruendung, 0, {})
+    members = group_members(assignments, a.gruppe)
+    bands = {i: band(_values(compare, members, i, year), "tenant") for i in indicators}
+    return TenantComparison(tenant, year, "ok", tenant_group_text(a), a.begruendung, len(members), bands)
+
+
+GROUP_TABLE_COLUMNS = ["gruppe", "label", "mitglieder", "werte", "minimum", "q1", "median", "q3", "maximum"]
+
+
+def group_table(compare: pd.DataFrame, assignments: Mapping[str, Assignment], indicator: str, year: int,
+                audience: str = "coordinator") -> pd.DataFrame:
+    """One row per group (in `group_order`): key, label, offices in the group, offices with a value of `indicator`
+    in `year` (suppressed and missing ones do not count), and the band for the audience (NaN where the group has
+    too few values)."""
+    rows = []
+    keys = sorted({a.gruppe for a in assignments.values() if a.gruppe is not None}, key=group_order)
+    for k in keys:
+        members = group_members(assignments, k)
+        vals = [v for v in _values(compare, members, indicator, year) if v is not None]
+        b = band(vals, audience)
+        nan = float("nan")
+        rows.append({"gruppe": k, "label": assignments[members[0]].label, "mitglieder": len(members),
+                     "werte": len(vals),
+                     "minimum": nan if b is None or b.minimum is None else b.minimum,
+                     "q1": nan if b is None else b.q1, "median": nan if b is None else b.median,
+                     "q3": nan if b is None else b.q3,
+                     "maximum": nan if b is None or b.maximum is None else b.maximum})
+    return pd.DataFrame(rows, columns=GROUP_TABLE_COLUMNS)
 
 
 # --- the Gebietstyp setting ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ Kinds whose data are replaced per year carry `jahr`; `sozialraeume`, `zuordnung`
 """
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -140,6 +141,23 @@ def _missing(v) -> bool:
         return v is None or bool(pd.isna(v))
     except (TypeError, ValueError):
         return False
+
+
+def object_codes(values) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, objects) of an object array by the *identity* of its elements: `objects[codes]` is `values`.
+
+    Fast (the element addresses are factorised as integers, nothing is hashed or compared as text) and enough where
+    values repeat as the same Python objects, which is what the importers and `store.from_arrow` produce: a column
+    takes a few parsed objects over and over. Equal values held by different objects get different codes."""
+    values = np.ascontiguousarray(values, dtype=object)
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), np.empty(0, dtype=object)
+    addresses = np.ctypeslib.as_array((ctypes.c_size_t * n).from_address(values.ctypes.data))
+    codes, uniques = pd.factorize(addresses)  # copies; `values` stays alive (and unchanged) meanwhile
+    some = np.empty(len(uniques), dtype=np.intp)
+    some[codes] = np.arange(n)  # one position per code (any one: they all hold the same object)
+    return codes, values[some]
 
 
 def _text_column(s: pd.Series) -> np.ndarray:

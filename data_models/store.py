@@ -11,10 +11,13 @@ import hashlib
 import io
 import json
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -27,7 +30,9 @@ from data_models.db import write_transaction
 from data_models.audit import log_event
 from data_models.findings import FEHLER, Finding
 from data_models.importers.base import ImportResult
-from data_models.schema import KIND_LABELS, TABLES, WHOLE_KINDS, conform, empty
+from data_models.schema import (
+    BOOL, FLOAT, INT, KIND_LABELS, STR, TABLES, WHOLE_KINDS, _text_column, conform, empty, object_codes,
+)
 
 WHOLE_YEAR = -1
 
@@ -75,6 +80,139 @@ def deserialise(kind: str, payload: bytes) -> pd.DataFrame:
     return conform(kind, pd.read_parquet(io.BytesIO(payload)))
 
 
+def _write_parquet(table: pa.Table) -> bytes:
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd", write_statistics=False)  # slices are always read whole
+    return buf.getvalue()
+
+
+_ARROW_TYPES = {INT: pa.int64(), FLOAT: pa.float64(), BOOL: pa.bool_()}
+DICTIONARY_SHARE = 0.25  # a text column with at most this share of distinct values is stored dictionary-encoded
+
+
+def _is_canonical(kind: str, frame: pd.DataFrame) -> bool:
+    cols = TABLES[kind]
+    return list(frame.columns) == list(cols) and all(str(frame[c].dtype) == t for c, t in cols.items())
+
+
+def _text_to_arrow(values) -> pa.Array:
+    """An object array of str/None (NaN counts as None) -> Arrow text: dictionary-encoded when it has few distinct
+    values (codes, ids: read back as a dictionary, so loading makes one Python str per distinct value, not per row),
+    plain otherwise (the keyed hashes). Raises ArrowTypeError for values that are not text.
+
+    Distinct values are found by object identity first (an importer's column repeats a few parsed objects); where
+    equal texts are separate objects (frames from pandas strings or workbooks), by value, unless the first 1,000
+    values already show a column of mostly distinct values."""
+    n = len(values)
+    codes, objects = object_codes(values)
+    if len(objects) <= DICTIONARY_SHARE * n:
+        value_codes, uniques = pd.factorize(objects, use_na_sentinel=True)  # equal text in two objects: one entry
+        codes = value_codes[codes]
+    elif len(pd.unique(values[:1000])) <= DICTIONARY_SHARE * min(n, 1000):
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if len(uniques) > DICTIONARY_SHARE * n:
+            return pa.array(values, type=pa.string(), from_pandas=True)
+    else:
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32), mask=codes < 0),
+                                          pa.array(uniques, type=pa.string(), from_pandas=True))
+
+
+def to_arrow(kind: str, frame: pd.DataFrame) -> pa.Table:
+    """A frame of the kind as the Arrow table that storage writes (canonical columns, in canonical order).
+
+    A frame that already has the canonical columns and dtypes (what the importers build) is converted column by
+    column without `conform`, which would copy and check every cell of every text column once more."""
+    if _is_canonical(kind, frame):
+        try:
+            return _arrow_columns(kind, frame)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            pass  # a text column holds other values (numbers ...): conform makes text of them
+    return _arrow_columns(kind, conform(kind, frame))
+
+
+def _arrow_columns(kind: str, frame: pd.DataFrame) -> pa.Table:
+    arrays, fields = [], []
+    for col, dtype in TABLES[kind].items():
+        s = frame[col]
+        if dtype == STR:
+            arr = _text_to_arrow(s.to_numpy(dtype=object))
+        else:
+            arr = pa.array(s.array, type=_ARROW_TYPES[dtype], from_pandas=True)
+        arrays.append(arr)
+        fields.append(pa.field(col, arr.type))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _text_values(chunk: pa.Array) -> np.ndarray:
+    """One stored Arrow text column chunk -> object array of str/None (one Python str per distinct value where the
+    chunk is dictionary-encoded)."""
+    t = chunk.type
+    if pa.types.is_dictionary(t) and (pa.types.is_string(t.value_type) or pa.types.is_large_string(t.value_type)):
+        k = len(chunk.dictionary)
+        uniques = np.empty(k + 1, dtype=object)
+        uniques[:k] = chunk.dictionary.to_pylist()
+        uniques[k] = None
+        return uniques[chunk.indices.fill_null(k).to_numpy(zero_copy_only=False)]
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return chunk.to_numpy(zero_copy_only=False)
+    if pa.types.is_null(t):
+        return np.full(len(chunk), None, dtype=object)
+    return _text_column(pd.Series(chunk.to_pandas()))  # numbers etc. in a text column (as conform does)
+
+
+_INFERRED_TEXT = pd.Series(np.array(["x"], dtype=object)).dtype  # what pandas makes of a column of str
+
+
+def _is_text(t: pa.DataType) -> bool:
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t)
+
+
+def _text_series(chunks: list[pa.Array]) -> pd.Series:
+    """Stored chunks of a text column -> the column as loading always gave it (`conform`, then pandas' inference
+    when the frame is built): pandas' str dtype (missing = NaN) where the column holds any text, an object column
+    of None where it holds none. Built from Arrow directly: no Python str per row, no inference pass."""
+    n = sum(len(c) for c in chunks)
+    if not all(_is_text(c.type) for c in chunks) or _INFERRED_TEXT == object:
+        values = np.concatenate([_text_values(c) for c in chunks]) if chunks else np.empty(0, dtype=object)
+        return pd.Series(values)  # numbers etc. in a text column: as before, text, then pandas' inference
+    if all(c.null_count == len(c) for c in chunks):
+        return pd.Series(np.full(n, None, dtype=object), dtype=object, copy=False)
+    arr = pa.chunked_array([c.cast(pa.large_string()) for c in chunks], type=pa.large_string())
+    return pd.Series(_INFERRED_TEXT.__from_arrow__(arr), copy=False)
+
+
+def _typed_values(dtype: str, chunks: list[pa.Array]):
+    """Stored Arrow chunks of a count/amount/flag column -> the pandas extension array of `dtype`."""
+    target = _ARROW_TYPES[dtype]
+    if all(c.type == target or pa.types.is_null(c.type) for c in chunks):
+        arr = pa.chunked_array([c if c.type == target else c.cast(target) for c in chunks], type=target)
+        return pd.api.types.pandas_dtype(dtype).__from_arrow__(arr)
+    parts = [pd.Series(c.to_pandas()) for c in chunks]
+    return pd.concat(parts, ignore_index=True).astype(dtype).array  # other stored types: as conform does
+
+
+def from_arrow(kind: str, tables: list[pa.Table]) -> pd.DataFrame:
+    """The canonical frame of the kind from stored Arrow tables (slices), column by column (no `to_pandas` of the
+    whole table and no second pass through `conform`); the same columns and dtypes as `conform` gave."""
+    n = sum(t.num_rows for t in tables)
+    cols = {}
+    for col, dtype in TABLES[kind].items():
+        chunks = []
+        for t in tables:
+            if col in t.column_names:
+                chunks.extend(c for c in t.column(col).chunks if len(c))
+            elif t.num_rows:
+                chunks.append(pa.nulls(t.num_rows))
+        if dtype == STR:
+            cols[col] = _text_series(chunks)
+        else:
+            cols[col] = pd.Series(_typed_values(dtype, chunks) if chunks else pd.array([], dtype=dtype), copy=False)
+    return pd.DataFrame(cols, index=pd.RangeIndex(n), copy=False)
+
+
 def _lock_tenant(conn: Connection, tenant_id: int) -> int:
     """Bump and return the tenant's data version; the row lock serialises writers of one tenant (PostgreSQL)."""
     n = conn.execute(update(db.tenants).where(db.tenants.c.id == tenant_id)
@@ -89,11 +227,36 @@ def _next_version(conn: Connection, tenant_id: int) -> int:
     return (last or 0) + 1
 
 
-def _split(kind: str, frame: pd.DataFrame) -> list[tuple[int, pd.DataFrame]]:
-    frame = conform(kind, frame)
+def _split(kind: str, frame: pd.DataFrame) -> list[tuple[int, pa.Table]]:
+    """The frame as Arrow tables per year (rows in their order; rows without a year are not stored), or one table
+    for the kinds replaced whole."""
+    table = to_arrow(kind, frame)
     if kind in WHOLE_KINDS:
-        return [(WHOLE_YEAR, frame)]
-    return [(int(y), part.reset_index(drop=True)) for y, part in frame.groupby("jahr", sort=True)]
+        return [(WHOLE_YEAR, table)]
+    jahr = table.column("jahr").to_numpy(zero_copy_only=False)  # float with NaN where missing
+    valid = ~np.isnan(jahr) if jahr.dtype.kind == "f" else np.ones(len(jahr), dtype=bool)
+    if not valid.all():
+        table, jahr = table.filter(pa.array(valid)), jahr[valid]
+    jahr = jahr.astype(np.int64)
+    if len(jahr) > 1 and (np.diff(jahr) < 0).any():
+        order = np.argsort(jahr, kind="stable")  # the rows of a year keep their order (as groupby does)
+        table, jahr = table.take(pa.array(order)), jahr[order]
+    years, starts, counts = np.unique(jahr, return_index=True, return_counts=True)
+    return [(int(y), table.slice(int(a), int(c))) for y, a, c in zip(years, starts, counts)]
+
+
+PARALLEL_ROWS = 200_000  # from this many rows the slices are encoded in parallel (Arrow releases the GIL)
+
+
+def _payloads(parts: dict[str, list[tuple[int, pa.Table]]]) -> dict[tuple[str, int], tuple[bytes, int]]:
+    """The Parquet payload and row count per (kind, year)."""
+    items = [((k, y), t) for k, v in parts.items() for y, t in v]
+    if len(items) > 1 and sum(t.num_rows for _, t in items) >= PARALLEL_ROWS:
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            blobs = list(pool.map(_write_parquet, [t for _, t in items]))
+    else:
+        blobs = [_write_parquet(t) for _, t in items]
+    return {key: (blob, t.num_rows) for (key, t), blob in zip(items, blobs)}
 
 
 def _make_current(conn: Connection, tenant_id: int, kind: str, jahr: int, slice_id: int) -> None:
@@ -117,12 +280,12 @@ def save_import(engine: Engine, tenant_id: int, user: str, result: ImportResult,
     if not parts:
         raise StoreError("Die Datei enthält keine Daten, die gespeichert werden könnten.")
     arten = {k: (None if k in WHOLE_KINDS else [y for y, _ in v]) for k, v in parts.items()}
-    zeilen = {k: int(sum(len(f) for _, f in v)) for k, v in parts.items()}
+    zeilen = {k: int(sum(t.num_rows for _, t in v)) for k, v in parts.items()}
     # findings kept with the version; case numbers and birth dates are personal data and never stored
     # (einzeldaten.md: minimisation), so a finding about those columns keeps its message but not the cell value
     notes = [{**f.as_dict(), "wert": "" if _personal_column(f.spalte) else f.as_dict()["wert"]}
              for f in result.findings if f.schwere != FEHLER][:500]
-    payloads = {(k, y): (serialise(f), len(f)) for k, v in parts.items() for y, f in v}
+    payloads = _payloads(parts)
     with _storage_guard(), write_transaction(engine) as conn:
         _lock_tenant(conn, tenant_id)
         number = _next_version(conn, tenant_id)
@@ -180,8 +343,8 @@ def current_frames(engine: Engine, tenant_id: int, kinds: tuple[str, ...] | None
         q = q.where(c.c.kind.in_(kinds))
     with engine.connect() as conn:
         rows = conn.execute(q).all()
-    # Arrow tables of a kind are concatenated first and converted and conformed once: per-slice conversion cost
-    # more than the reading itself (a tenant has a slice per kind and year; bench/results/latest.md)
+    # Arrow tables of a kind are converted column by column into one frame (from_arrow): per-slice conversion and a
+    # second pass through `conform` cost more than the reading itself (bench/results/latest.md)
     parts: dict[str, list[pa.Table]] = {}
     for r in rows:
         table = pq.read_table(io.BytesIO(r.payload))
@@ -190,11 +353,7 @@ def current_frames(engine: Engine, tenant_id: int, kinds: tuple[str, ...] | None
     out = {}
     for kind in (kinds or TABLES):
         tables = parts.get(kind)
-        if not tables:
-            out[kind] = empty(kind)
-            continue
-        table = tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="permissive")
-        out[kind] = conform(kind, table.to_pandas())
+        out[kind] = from_arrow(kind, tables) if tables else empty(kind)
     return out
 
 

@@ -13,6 +13,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from data_models.memo import memoize
 from data_models.formatting import fmt_de, is_missing
 from data_models.indicators.catalogue import CATALOGUE
 from data_models.indicators.trends import change_to_previous
@@ -115,6 +116,7 @@ def _float(v) -> float | None:
     return None if is_missing(v) else float(v)
 
 
+@memoize()
 def years_with_data(ind: pd.DataFrame, indicators: Iterable[str]) -> list[int]:
     """Years (ascending) in which at least one unit (a Sozialraum, `OHNE` or `GESAMT`) has a value of one of
     `indicators`."""
@@ -141,29 +143,49 @@ class KpiFacts:
     nenner: float | None = None
 
 
+@memoize()
 def kpi_facts(ind: pd.DataFrame, indicators: Sequence[str], year: int, sozialraum: str = GESAMT) -> list[KpiFacts]:
     """One entry per indicator (in the given order) for `sozialraum` and `year`: value, change to the previous
     year (indicators.md: % for counts and rates, Prozentpunkte for indicators in %), and the history of the years
     up to `year`. An indicator without a row in that year has value None."""
-    f = ind[(ind["sozialraum_id"] == sozialraum) & ind["indikator"].isin(list(indicators))]
-    ch = change_to_previous(f) if len(f) else f.assign(veraenderung=pd.Series(dtype="Float64"))
+    series = _kpi_series(ind, tuple(indicators), sozialraum)
     out = []
     for key in indicators:
-        rows = ch[ch["indikator"] == key].sort_values("jahr")
-        now = rows[rows["jahr"] == year]
+        rows = series.get(key, [])
         kind = "pp" if CATALOGUE[key].unit == "%" else "%"
-        earlier = rows[rows["jahr"] <= year]
-        history = tuple(_float(v) for v in earlier["wert"].astype("Float64").tolist())
-        if now.empty:
+        history = tuple(r["wert"] for r in rows if r["jahr"] <= year)
+        now = next((r for r in rows if r["jahr"] == year), None)
+        if now is None:
             out.append(KpiFacts(key, int(year), None, None, kind, history, False))
             continue
-        r = now.iloc[0]
-        supp = bool(r["unterdrueckt"]) if "unterdrueckt" in r.index and not is_missing(r["unterdrueckt"]) else False
-        out.append(KpiFacts(key, int(year), _float(r["wert"]), None if supp else _float(r["veraenderung"]), kind,
-                            history, supp, _float(r["zaehler"]), _float(r["nenner"])))
+        supp = now["unterdrueckt"]
+        out.append(KpiFacts(key, int(year), now["wert"], None if supp else now["veraenderung"], kind, history, supp,
+                            now["zaehler"], now["nenner"]))
     return out
 
 
+@memoize(maxsize=128)
+def _kpi_series(ind: pd.DataFrame, indicators: tuple[str, ...], sozialraum: str) -> dict[str, list[dict]]:
+    """Indicator -> its rows of `sozialraum` over the years (sorted), with the change to the previous year: the
+    part of `kpi_facts` that does not depend on the chosen year (computed once per data version)."""
+    f = ind[(ind["sozialraum_id"] == sozialraum) & ind["indikator"].isin(list(indicators))]
+    if not len(f):
+        return {}
+    ch = change_to_previous(f).sort_values(["indikator", "jahr"], kind="stable")
+    supp = (ch["unterdrueckt"].astype("boolean").fillna(False).tolist() if "unterdrueckt" in ch.columns
+            else [False] * len(ch))
+    out: dict[str, list[dict]] = {}
+    for k, y, w, v, z, n, sp in zip(ch["indikator"], ch["jahr"], ch["wert"].astype("Float64"),
+                                    ch["veraenderung"].astype("Float64"), ch["zaehler"].astype("Float64"),
+                                    ch["nenner"].astype("Float64"), supp):
+        if is_missing(y):
+            continue
+        out.setdefault(k, []).append({"jahr": int(y), "wert": _float(w), "veraenderung": _float(v),
+                                      "zaehler": _float(z), "nenner": _float(n), "unterdrueckt": bool(sp)})
+    return out
+
+
+@memoize()
 def series_frame(ind: pd.DataFrame, indicators: Sequence[str], sozialraum: str = GESAMT,
                  names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Several indicators of one unit over the years as series for `components.charts.trend_chart`
@@ -188,6 +210,7 @@ def series_frame(ind: pd.DataFrame, indicators: Sequence[str], sozialraum: str =
     return out
 
 
+@memoize()
 def series_table(series: pd.DataFrame) -> pd.DataFrame:
     """The series frame as a table for people: `Kennzahl` (the full German label) instead of the id; tidy column
     names stay so the table components translate them and honour the suppression flag."""
@@ -203,6 +226,7 @@ def short_label(label: str, unit: str | None) -> str:
     return label
 
 
+@memoize()
 def compare_table(ind: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:
     """The Sozialräume (and `OHNE`, last) of one indicator and year, with `GESAMT` first: the table beside the
     map and the ranking."""
@@ -214,6 +238,7 @@ def compare_table(ind: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:
     return f[cols].reset_index(drop=True)
 
 
+@memoize()
 def share_sentence(ind: pd.DataFrame, year: int, indicator: str = "anteil_nach_8a",
                    sozialraum: str = GESAMT) -> str | None:
     """German sentence for `anteil_nach_8a` (HzE started after a § 8a assessment) in `year`; None when there is
@@ -233,27 +258,44 @@ def share_sentence(ind: pd.DataFrame, year: int, indicator: str = "anteil_nach_8
 
 
 # --- breakdowns ---------------------------------------------------------------------------------------
+@memoize()
 def unit_rows(breakdown: pd.DataFrame, sozialraum: str = GESAMT, year: int | None = None) -> pd.DataFrame:
     """The rows of one unit (default `GESAMT`), all years or one year, in the frame's order."""
-    f = breakdown[breakdown["sozialraum_id"] == sozialraum]
-    if year is not None:
-        f = f[f["jahr"] == year]
-    return f.reset_index(drop=True)
+    by_unit, by_unit_year, _ = _unit_index(breakdown)
+    pos = by_unit.get(sozialraum, []) if year is None else by_unit_year.get((sozialraum, int(year)), [])
+    return breakdown.iloc[pos].reset_index(drop=True)
 
 
 def has_counts(breakdown: pd.DataFrame, year: int | None = None) -> bool:
     """True when the breakdown has at least one count (or suppressed cell) — in `year` if given."""
     if breakdown is None or not len(breakdown):
         return False
-    f = breakdown if year is None else breakdown[breakdown["jahr"] == year]
-    if not len(f):
-        return False
-    present = ~np.isnan(_values(f, "anzahl"))
-    if "unterdrueckt" in f.columns:
-        present |= f["unterdrueckt"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    return bool(present.any())
+    years = _unit_index(breakdown)[2]
+    return bool(years) if year is None else int(year) in years
 
 
+@memoize(maxsize=128)
+def _unit_index(breakdown: pd.DataFrame) -> tuple[dict, dict, set]:
+    """Row positions per unit and per (unit, year), and the years with a count or a suppressed cell (None for
+    "any row without a year"): computed once per breakdown frame, so a filter change only looks things up."""
+    by_unit: dict = {}
+    by_unit_year: dict = {}
+    years: set = set()
+    present = ~np.isnan(_values(breakdown, "anzahl"))
+    if "unterdrueckt" in breakdown.columns:
+        present |= breakdown["unterdrueckt"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    for i, (sid, y, p) in enumerate(zip(breakdown["sozialraum_id"].tolist(), breakdown["jahr"].tolist(),
+                                        present.tolist())):
+        by_unit.setdefault(sid, []).append(i)
+        missing_year = is_missing(y)
+        if not missing_year:
+            by_unit_year.setdefault((sid, int(y)), []).append(i)
+        if p:
+            years.add(None if missing_year else int(y))
+    return by_unit, by_unit_year, years
+
+
+@memoize()
 def category_frame(breakdown: pd.DataFrame, year: int, *, sozialraum: str = GESAMT, value: str = "anteil",
                    einheit: str = "%", denominator: float | None = None, multiple: bool = False) -> pd.DataFrame:
     """One unit and year of a breakdown as a tidy-like frame for a horizontal bar chart
@@ -280,6 +322,7 @@ def category_frame(breakdown: pd.DataFrame, year: int, *, sozialraum: str = GESA
     })
 
 
+@memoize()
 def breakdown_table(breakdown: pd.DataFrame, *, columns: Sequence[str] = ("jahr", "sozialraum_id", "sozialraum",
                                                                           "kategorie_code", "kategorie", "anzahl",
                                                                           "anteil")) -> pd.DataFrame:
@@ -295,6 +338,7 @@ def breakdown_table(breakdown: pd.DataFrame, *, columns: Sequence[str] = ("jahr"
     return t
 
 
+@memoize()
 def name_features(feature_collection: Mapping, names: Mapping[str, str]) -> dict:
     """A copy of a FeatureCollection whose features carry `properties.name` (the Sozialraum name, or its id when
     unknown) for map labels and tooltips."""

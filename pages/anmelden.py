@@ -5,6 +5,9 @@ from components import session
 from data_models import accounts
 
 st.title("Anmelden")
+if session.current_user():  # logged in already: never count a login twice if this page runs again after one
+    st.success("Sie sind angemeldet. Ihre Seiten finden Sie in der Navigation links.")
+    st.stop()
 engine = session.engine()
 client = session.client_address()
 
@@ -27,11 +30,11 @@ if status:
     lock = accounts.lock_message(engine, username, client)
     user = accounts.get_user_by_name(engine, username)
     if lock or user is None:
-        session._forget_authenticator(auth)
+        session._forget_authenticator()
         st.error(lock or "Benutzername oder Passwort ist falsch.")
         st.stop()
     accounts.record_login(engine, user.username, client, True)
-    session.set_user(user, accounts.epoch_now() + 1)
+    session.start_session(user)  # the session and the re-login cookie
     st.session_state["sk_goto"] = "pages/programm.py" if user.role == "coordinator" else "pages/uebersicht.py"
     st.rerun()
 elif status is False:

@@ -17,7 +17,6 @@ if not len(ds["sozialraeume"]):
             "„Sozialräume“); die Vorlage gibt es auf der Seite „Daten hochladen“.")
     st.stop()
 
-inventory = store.inventory(session.engine(), ctx.tenant.id)
 lines = data_access.quality_lines(ctx)
 st.markdown(quality.summary_line(lines))
 

@@ -35,7 +35,7 @@ if token:
                                       ("password2", "Passwort wiederholen")])
         else:
             st.query_params.clear()
-            session.set_user(user, accounts.epoch_now() + 1)
+            session.start_session(user)  # the session and the re-login cookie
             st.session_state["sk_goto"] = "pages/programm.py" if user.role == "coordinator" else "pages/uebersicht.py"
             st.session_state["sk_notice"] = "Ihr Konto ist angelegt. Willkommen!"
             st.rerun()

@@ -132,8 +132,8 @@ def category_section(name: str, heading: str, chart: str, what: str, *, multiple
         return
     frame = vw.category_frame(bd, year, denominator=denominator, multiple=multiple)
     title = chart_title(chart, "Anteil in %", [year], GESAMT_NAME)
-    fig = ranking_bar(frame, vw.SHARE_OF[name], "%", year, source=pg.source, title=title)
-    fig.update_yaxes(title_text="")  # the title names the categories; long labels need the room
+    # no y title: the title names the categories; long labels need the room
+    fig = ranking_bar(frame, vw.SHARE_OF[name], "%", year, source=pg.source, title=title, y_title="")
     table = vw.breakdown_table(vw.unit_rows(bd, year=year))
     if multiple:
         c1, c2 = st.columns([3, 1])

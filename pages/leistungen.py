@@ -6,6 +6,7 @@ from components.charts import render_chart, stacked_bar, trend_chart
 from components.downloads import download_buttons
 from components.tables import render_table
 from data_models.schema import GESAMT
+from data_models.waechteramt_views import unit_rows
 
 pg = dashboard.start("Leistungen", "Welche Hilfen gewährt werden, wie sie enden, aus welchen Gründen sie beginnen und "
                                    "wer den Anstoß gibt.")
@@ -20,8 +21,7 @@ where_name = "Gesamte Kommune" if where == GESAMT else names[where]
 
 
 def breakdown(table: str):
-    b = data_access.breakdown(pg.ctx, table)
-    return b[b["sozialraum_id"] == where]
+    return unit_rows(data_access.breakdown(pg.ctx, table), where)  # the same object on every rerun (memo)
 
 
 def section(table: str, title: str, note: str | None = None, stacked: bool = True):
@@ -38,7 +38,8 @@ def section(table: str, title: str, note: str | None = None, stacked: bool = Tru
         fig = stacked_bar(b, "Anteil an allen Fällen", "%", source=pg.source,
                           title=f"{title}, {where_name}, {years[0]}–{years[-1]}")
         render_chart(fig, filename=f"{table}_{where}", key=f"chart_{table}", table=b, breakdown=table)
-    this = b[b["jahr"] == year][["kategorie_code", "kategorie", "anzahl", "anteil"]]
+    this = unit_rows(data_access.breakdown(pg.ctx, table), where, year)[["kategorie_code", "kategorie", "anzahl",
+                                                                         "anteil"]]
     render_table(this, columns_de={"kategorie_code": "Code", "kategorie": "Kategorie", "anzahl": "Anzahl",
                                    "anteil": "Anteil (%)"}, caption=f"{year}", key=f"tab_{table}")
     download_buttons(b, f"{table}_{where}", key=f"dl_{table}", source=pg.source)
@@ -52,8 +53,7 @@ st.subheader("Dauer und Beendigung")
 c1, c2 = st.columns(2)
 for col, ind in ((c1, "dauer_beendet"), (c2, "beendet_gemaess_hilfeplan")):
     with col:
-        f = pg.one(ind)
-        f = f[f["sozialraum_id"] == where]
+        f = pg.one(ind, sozialraum=where)
         if f["wert"].notna().any():
             render_chart(trend_chart(f, dashboard.label(ind), dashboard.unit(ind), source=pg.source),
                          filename=ind, key=f"trend_{ind}", table=f)

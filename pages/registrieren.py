@@ -34,7 +34,7 @@ if submitted:
     except accounts.AccountError as exc:
         field_errors(exc.errors, ORDER)
     else:
-        session.set_user(user, accounts.epoch_now() + 1)
+        session.start_session(user)  # the session and the re-login cookie
         st.session_state["sk_goto"] = "pages/programm.py" if user.role == "coordinator" else "pages/uebersicht.py"
         st.session_state["sk_notice"] = "Ihr Jugendamt ist registriert. Willkommen!"
         st.rerun()

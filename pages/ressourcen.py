@@ -45,8 +45,8 @@ if seg:
     f["sozialraum"] = f["indikator"].map(dashboard.label)
     f["indikator"] = "kosten_je_fall"
     fig = trend_chart(f, "Kosten je Fall", "EUR", source=pg.source, decimals=0,
-                      title="Kosten je Fall (Ausgaben je laufendem oder beendetem Fall) nach Segment, in EUR")
-    fig.update_yaxes(tickformat=",.0f")  # 15.000 instead of 15k
+                      title="Kosten je Fall (Ausgaben je laufendem oder beendetem Fall) nach Segment, in EUR",
+                      y_tickformat=",.0f")  # 15.000 instead of 15k
     render_chart(fig, filename="kosten_je_fall", key="kjf", table=f, indicator=seg)
     download_buttons(f, "kosten_je_fall", key="dl_kjf", source=pg.source)
 else:

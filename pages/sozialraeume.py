@@ -1,14 +1,12 @@
 """Sozialräume: every Sozialraum against the municipality, ranking, and the SGB-II-Quote vs Eckwert HzE scatter."""
-import pandas as pd
 import streamlit as st
 
 from components import dashboard, filters
 from components.charts import ranking_bar, render_chart, scatter_sgb2_eckwert
 from components.downloads import download_buttons
 from data_models.formatting import fmt_de
+from data_models import sozialraum_views
 from data_models.indicators import regression
-from data_models.indicators.trends import compare_to_gesamt
-from data_models.schema import GESAMT, OHNE
 
 pg = dashboard.start("Sozialräume", "Jeder Sozialraum im Vergleich zum Gesamtwert der Kommune im selben Jahr.")
 c1, c2 = st.columns([1, 2])
@@ -24,40 +22,9 @@ fig = ranking_bar(frame, lab, unit, year, source=pg.source)
 render_chart(fig, filename=f"rangfolge_{indicator}_{year}", key="rank", table=frame, indicator=indicator)
 
 st.subheader(f"Alle Kennzahlen {year}: Sozialräume gegenüber dem Gesamtwert")
-cmp = compare_to_gesamt(pg.ind[pg.ind["jahr"] == year])
-cmp = cmp[cmp["sozialraum_id"] != OHNE]
-wide = cmp.pivot_table(index="indikator", columns="sozialraum_id", values="differenz", aggfunc="first")
-values = pg.ind[(pg.ind["jahr"] == year)].pivot_table(index="indikator", columns="sozialraum_id", values="wert",
-                                                       aggfunc="first")
-order = [s for s in [GESAMT, *names] if s in values.columns]
-table = values.reindex(columns=order)
-table.columns = ["Gesamt" if c == GESAMT else names.get(c, c) for c in table.columns]
-table.insert(0, "Einheit", [dashboard.unit(i) for i in table.index])
-table.index = [dashboard.label(i) for i in table.index]
-table = table.reset_index().rename(columns={"index": "Kennzahl"})
+table, shown = sozialraum_views.year_table(pg.ind, year, names)
 st.caption("Abweichung vom Gesamtwert: über dem Gesamtwert ▲, darunter ▼ (mehr als 10 % Abstand). "
            "Hoch ist nicht per se schlecht – die Erläuterungen nennen die Einflussgrößen.")
-
-
-def mark(col_values, gesamt_values):
-    out = []
-    for v, g in zip(col_values, gesamt_values):
-        if v is None or g is None or pd.isna(v) or pd.isna(g) or g == 0:
-            out.append("")
-        elif v > g * 1.1:
-            out.append("▲")
-        elif v < g * 0.9:
-            out.append("▼")
-        else:
-            out.append("")
-    return out
-
-
-shown = table.copy()
-for c in shown.columns[2:]:
-    g = table["Gesamt"] if "Gesamt" in table.columns else None
-    shown[c] = [("keine Daten" if pd.isna(v) else fmt_de(v, 1)) + (f" {m}" if m and c != "Gesamt" else "")
-                for v, m in zip(table[c], mark(table[c], g if g is not None else [None] * len(table)))]
 st.dataframe(shown, hide_index=True, width="stretch")
 download_buttons(table, f"sozialraumvergleich_{year}", key="dl_cmp", source=pg.source)
 

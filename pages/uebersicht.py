@@ -1,8 +1,11 @@
-"""Übersicht: the key figures of the chosen year with change to the previous year and their history."""
+"""Übersicht: the key figures of the chosen year with change to the previous year and their history, and – for an
+office that takes part in the programme comparison – where they lie in its peer group (components/peer_comparison.py
+says who sees what)."""
 import pandas as pd
 import streamlit as st
 
 from components import dashboard, data_access, filters
+from components.peer_comparison import render_own_comparison
 from components.kpi import Kpi, render_kpi_row
 from data_models import quality
 from data_models.indicators.trends import change_to_previous
@@ -39,3 +42,6 @@ msg = quality.summary_line(lines)
 (st.warning if any(l.schwere == "Warnung" for l in lines) else st.info)(msg, icon=":material/fact_check:")
 if pg.ctx.role in ("admin", "member") or pg.ctx.tenant.is_demo:
     st.page_link("pages/datenqualitaet.py", label="Zur Datenqualität", icon=":material/fact_check:")
+
+own = {r.indikator: None if pd.isna(r.wert) else float(r.wert) for r in gesamt[gesamt["jahr"] == year].itertuples()}
+render_own_comparison(pg.ctx, year, own, pg.source)

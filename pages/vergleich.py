@@ -1,5 +1,6 @@
 """Vergleich (coordinators): the confirmed offices that consented, on their `GESAMT` values only, suppressed —
-ranking of one indicator and year, the years as small multiples, and SGB-II-Quote against Eckwert HzE."""
+ranking of one indicator and year with each office's peer group (method chosen here, data_models/peer_groups.py),
+the distribution band of every group, the years as small multiples, and SGB-II-Quote against Eckwert HzE."""
 import streamlit as st
 
 from components import filters
@@ -9,7 +10,7 @@ from components.charts import render_chart
 from components.downloads import download_buttons
 from components.tables import render_table
 from components.theme import fmt_de
-from data_models import privacy, programme
+from data_models import peer_groups, privacy, programme
 from data_models.indicators.catalogue import CATALOGUE
 from data_models.tabular_export import TIDY_COLUMNS_DE
 
@@ -32,13 +33,23 @@ if not years:
 
 has = frame["wert"].notna() | frame["unterdrueckt"]
 options = {i.id: i.label for i in CATALOGUE.values() if i.id in set(frame.loc[has, "indikator"])}
-c1, c2 = st.columns([1, 2])
+c1, c2, c3 = st.columns([1, 2, 2])
 with c1:
     year = filters.year(years)
 with c2:
     indicator = filters.indicator(options, "hze_dichte")
+with c3:
+    methods = list(peer_groups.METHODS)
+    method = st.selectbox("Vergleichsgruppen nach", methods, index=methods.index(peer_groups.DEFAULT_METHOD),
+                          format_func=peer_groups.METHODS.get, key="cmp_methode")
+with st.expander("Wie werden die Vergleichsgruppen gebildet?"):
+    st.markdown(peer_groups.METHOD_EXPLANATION)
+    st.markdown(f"Gewählt: **{peer_groups.METHODS[method]}**. Gruppen werden je Jahr aus der SGB-II-Quote unter 15 "
+                "und den Einwohnern unter 21 dieses Jahres gebildet (fehlt ein Wert, aus dem letzten Jahr davor). "
+                "Hier in der Koordination zeigt ein Band schon ab 3 Werten auch Minimum und Maximum.")
 ind = CATALOGUE[indicator]
 source = ui.source_line(len(offices))
+groups = peer_groups.assign_from_compare(frame, ui.participant_types(), year, method)
 
 st.subheader(f"{ind.label} {year}")
 this = programme.one_indicator(frame, indicator, year)
@@ -46,9 +57,14 @@ render_chart(ui.ranking(this, ind.label, ind.unit, year, source), filename=f"ver
              key="cmp_rank")
 with st.popover("Was bedeutet diese Kennzahl?"):
     st.markdown(ind.help)
+this = this.assign(gruppe=peer_groups.group_column(this.rename(columns={"sozialraum_id": "tenant"}), groups))
 table = this.sort_values("wert", ascending=False, na_position="last", kind="stable")[
-    ["sozialraum", "wert", "zaehler", "nenner", "einheit", "unterdrueckt"]].rename(columns={"sozialraum": "Jugendamt"})
+    ["sozialraum", "gruppe", "wert", "zaehler", "nenner", "einheit", "unterdrueckt"]].rename(
+    columns={"sozialraum": "Jugendamt", "gruppe": "Vergleichsgruppe"})
 render_table(table, key="cmp_table")
+
+st.subheader("Verteilung in den Vergleichsgruppen")
+ui.render_group_bands(frame, groups, indicator, year, source)
 
 st.subheader(f"{ind.label} über die Jahre")
 series = programme.one_indicator(frame, indicator)

@@ -1,10 +1,12 @@
-"""Administration of one's own tenant: users, invitations, password links, consent, deletion, audit log."""
+"""Administration of one's own tenant: users, invitations, password links, consent and Gebietstyp (the
+comparison group), deletion, audit log."""
 from datetime import timedelta
 
 import streamlit as st
 
 from components import session
 from components.downloads import download_buttons
+from components.gebietstyp import render_gebietstyp_setting
 from components.text import escape_md
 from data_models import accounts, audit, deletion, store
 
@@ -68,6 +70,8 @@ with tab_settings:
     if consent != tenant.consent:
         accounts.set_consent(engine, tenant.id, me, consent)
         st.rerun()
+    st.divider()
+    render_gebietstyp_setting(ctx)
 
 
 def versions_text(numbers: list[int], singular: str, plural: str) -> str:

@@ -61,3 +61,13 @@ def sqlite_engine(tmp_path):
     from data_models.database import init_db
 
     return init_db(f"sqlite:///{tmp_path / 'test.sqlite'}")
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze_gc():
+    """The app freezes long-lived objects after loading data (components/data_access._freeze_long_lived); in a long
+    test run that would keep every earlier test's cyclic garbage. Give it back to the collector after each test."""
+    import gc
+
+    yield
+    gc.unfreeze()

@@ -456,7 +456,10 @@ def _read_zip(data: bytes, filename: str, ctx: ImportContext, findings: list[Fin
 
     features = []
     for nr, (shp, props) in enumerate(rows, start=1):
-        gi = shp.__geo_interface__
+        try:
+            gi = shp.__geo_interface__
+        except Exception:  # pyshp: a NULL shape "cannot be represented as GeoJSON"
+            gi = None
         if not gi or gi.get("type") in (None, "Null") or not gi.get("coordinates"):
             findings.append(Finding(WARNUNG, "Dieser Datensatz hat keine Geometrie und wird ignoriert.",
                                     datei=filename, zeile=nr, art="geo_ohne_geometrie"))

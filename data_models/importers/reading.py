@@ -355,7 +355,7 @@ def _problem_cells(xml: bytes) -> list[tuple[int, int, CellProblem]]:
     """(row, col0, marker) of formula cells without a cached value and of Excel error cells in a worksheet XML.
     Cheap: only the `<f>` tags and `t="e"` cells are looked at."""
     out: list[tuple[int, int, CellProblem]] = []
-    if _FORMULA_TAG.search(xml):
+    if (b"<f" in xml or b":f" in xml) and _FORMULA_TAG.search(xml):  # bytes.find first: a regex scan is slow
         for m in _FORMULA_TAG.finditer(xml):
             pos = m.start()
             start = max(xml.rfind(b"<c ", 0, pos), xml.rfind(b":c ", 0, pos))
@@ -577,7 +577,7 @@ def _cell_text(v) -> str:
 
 
 def locate_header(raw: RawSheet, columns: dict[str, list[str]], required: list[str],
-                  allowed_extra: Iterable[str] = ()) -> tuple[Table | None, list[Finding]]:
+                  allowed_extra: Iterable[str] = (), clean: bool = True) -> tuple[Table | None, list[Finding]]:
     """Find the header row and map the sheet to canonical columns.
 
     `columns`: canonical name -> accepted header spellings (normalised with `normalise_header`).
@@ -585,7 +585,8 @@ def locate_header(raw: RawSheet, columns: dict[str, list[str]], required: list[s
     column is expected). Returns `(None, findings)` when no header row is found or a required column is missing.
     Unknown extra columns give a `Hinweis`; `allowed_extra` headers and `Beispiel` are silently allowed.
     Entirely empty rows and rows with `Beispiel` = x are dropped. Columns the caller did not ask for are not in
-    the frame (except `beispiel` when asked for).
+    the frame (except `beispiel` when asked for). `clean=False` leaves whitespace-only text in the cells (for
+    callers that trim every cell themselves, like the record importers: a row of blanks is dropped there).
     """
     datei, blatt = raw.datei, raw.name
     cells = raw.cells
@@ -686,7 +687,7 @@ def locate_header(raw: RawSheet, columns: dict[str, list[str]], required: list[s
     cols = list(mapping)
     frame = body[cols].copy() if cols else pd.DataFrame(index=body.index)
     frame.columns = [mapping[i] for i in cols]
-    if len(frame) and len(frame.columns):
+    if len(frame) and len(frame.columns) and clean:
         # whitespace-only text counts as empty (raw sheets from read_raw are clean already; others may not be)
         arr = _clean_cells(frame.to_numpy(dtype=object, copy=True))
         frame = pd.DataFrame(arr, index=frame.index, columns=frame.columns, dtype=object)  # formula marker stays

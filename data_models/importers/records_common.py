@@ -19,7 +19,7 @@ import pandas as pd
 
 from data_models.codes import CODES, normalise_code
 from data_models.findings import FEHLER, HINWEIS, WARNUNG, Finding
-from data_models.schema import INT, OHNE, STR, TABLES
+from data_models.schema import INT, OHNE, STR, TABLES, object_codes
 
 CAP = 50  # findings per rule and column; the rest is one summary finding
 
@@ -51,25 +51,62 @@ def normalise_kennnummer(value) -> str | None:
     return text
 
 
+# a Kennnummer that `normalise_kennnummer` may change: blanks, lower case or other non-ASCII letters, `123.0`, `0…`
+_KENNNUMMER_CHANGES = r"\s|[^\x21-\x60\x7b-\x7e]|^\d+[.,]0+$|^0"
+
+
 def normalise_kennnummern(series: pd.Series) -> pd.Series:
-    """`normalise_kennnummer` for a whole column (vectorised for text columns); object Series of str/None."""
-    if series.dtype == object or not pd.api.types.is_string_dtype(series.dtype):
-        return map_unique(series, normalise_kennnummer)
-    s = series.str.replace(r"\s+", "", regex=True).str.upper()
-    s = s.str.replace(r"^(\d+)[.,]0+$", r"\1", regex=True)
-    s = s.str.replace(r"^0+(\d+)$", r"\1", regex=True)
-    s = s.where(s.str.len() > 0)
-    return pd.Series(s.to_numpy(dtype=object, na_value=None), index=series.index, dtype=object)
+    """`normalise_kennnummer` for a whole column, each distinct value once: a categorical Series for a categorical
+    column (CSV, see `arrow_text`), else an object Series of str/None."""
+    if series.dtype != object and not isinstance(series.dtype, pd.CategoricalDtype) \
+            and pd.api.types.is_string_dtype(series.dtype):
+        s = series.str.replace(r"\s+", "", regex=True).str.upper()
+        s = s.str.replace(r"^(\d+)[.,]0+$", r"\1", regex=True)
+        s = s.str.replace(r"^0+(\d+)$", r"\1", regex=True)
+        s = s.where(s.str.len() > 0)
+        return pd.Series(s.to_numpy(dtype=object, na_value=None), index=series.index, dtype=object)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return _normalise_distinct(series.cat.codes.to_numpy(), series.cat.categories.to_numpy(dtype=object),
+                                   series.index)
+    codes, values = factorize_objects(series.to_numpy(dtype=object))
+    norm = _normalise_distinct(codes, values, series.index)
+    return pd.Series(np.append(norm.cat.categories.to_numpy(dtype=object), None)[norm.cat.codes.to_numpy()],
+                     index=series.index, dtype=object, copy=False)
 
 
-def _hmac_factory(key: bytes) -> Callable[[str], str]:
-    # HMAC-SHA256 by hand with copied inner/outer states: the same result as hmac.new(), about twice as fast.
+def _normalise_distinct(codes: np.ndarray, values: np.ndarray, index) -> pd.Series:
+    """Kennnummern given as codes into distinct values: `normalise_kennnummer` applied to the values that it may
+    change (found with one vectorised regex; most case numbers are upper-case ASCII already), values that became
+    equal merged; a categorical Series."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = values.copy()
+    try:
+        change = pc.match_substring_regex(pa.array(values, type=pa.string()), _KENNNUMMER_CHANGES)
+        change = np.flatnonzero(change.to_numpy(zero_copy_only=False))
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # not all text (cells of a workbook): each value in Python
+        change = np.arange(len(values))
+    for i in change:
+        values[i] = normalise_kennnummer(values[i])
+    lut, uniques = pd.factorize(values, use_na_sentinel=True)
+    new_codes = np.append(lut, -1)[codes]
+    return pd.Series(pd.Categorical.from_codes(new_codes, dtype=_categories(pd.Index(uniques, dtype=object))),
+                     index=index, copy=False)
+
+
+def _hmac_states(key: bytes):
+    """The SHA-256 states after the inner and outer padded key of HMAC-SHA256 (copied per message)."""
     block = 64
     if len(key) > block:
         key = hashlib.sha256(key).digest()
     key = key.ljust(block, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    return hashlib.sha256(bytes(b ^ 0x36 for b in key)), hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+
+def _hmac_factory(key: bytes) -> Callable[[str], str]:
+    # HMAC-SHA256 by hand with copied inner/outer states: the same result as hmac.new(), about twice as fast.
+    inner, outer = _hmac_states(key)
 
     def digest(text: str) -> str:
         i = inner.copy()
@@ -89,10 +126,35 @@ def hash_kennnummer(key: bytes, kennnummer: str) -> str:
     return _hmac_factory(key)(norm)
 
 
+def _digests(key: bytes, values) -> list[str]:
+    """`_hmac_factory(key)` of every text in `values`, in one tight loop (this runs once per distinct Kennnummer, up
+    to a million times)."""
+    inner, outer = _hmac_states(key)
+    inner_copy, outer_copy = inner.copy, outer.copy
+    out = []
+    append = out.append
+    for text in values:
+        i = inner_copy()
+        i.update(text.encode("utf-8"))
+        o = outer_copy()
+        o.update(i.digest())
+        append(o.hexdigest()[:20])
+    return out
+
+
 def hash_series(key: bytes, normalised: pd.Series) -> pd.Series:
-    """Keyed hashes of an object Series of *normalised* Kennnummern (None stays None); each distinct value once."""
-    digest = _hmac_factory(key)
-    return map_unique(normalised, lambda v: digest(v))
+    """Keyed hashes of a Series of *normalised* Kennnummern (None stays None); each distinct value once."""
+    if isinstance(normalised.dtype, pd.CategoricalDtype):
+        codes = normalised.cat.codes.to_numpy()
+        uniques = normalised.cat.categories.to_numpy(dtype=object)
+    elif normalised.dtype == object:
+        codes, uniques = factorize_objects(normalised.to_numpy())
+    else:
+        codes, uniques = pd.factorize(normalised, use_na_sentinel=True)
+    res = np.empty(len(uniques) + 1, dtype=object)
+    res[:-1] = _digests(key, uniques)  # str are scalars to numpy
+    res[-1] = None  # codes -1 (missing) take this
+    return pd.Series(res[codes], index=normalised.index, dtype=object, copy=False)
 
 
 # --- cell values ----------------------------------------------------------------------------------------------------
@@ -129,23 +191,44 @@ def cell_text(value) -> str | None:
 
 
 class Mapped:
-    """`func` applied once per distinct non-missing value of a Series; masks are computed per distinct value too."""
+    """`func` applied once per distinct non-missing value of a Series; masks are computed per distinct value too.
+
+    A categorical Series (CSV columns, see `arrow_text`) is taken by its codes and categories (no hashing of the
+    rows); other Series are factorised first."""
 
     def __init__(self, series: pd.Series, func: Callable, none_value=None):
         self.index = series.index
-        self.codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            self.codes = series.cat.codes.to_numpy()  # -1 = missing, which takes results[-1] below
+            uniques = series.cat.categories
+        elif series.dtype == object:
+            self.codes, uniques = factorize_objects(series.to_numpy())
+        else:
+            self.codes, uniques = pd.factorize(series, use_na_sentinel=True)
         res = np.empty(len(uniques) + 1, dtype=object)
-        for i, u in enumerate(uniques):
+        for i, u in enumerate(uniques):  # element-wise: a result may itself be a tuple or list
             res[i] = func(u)
         res[-1] = none_value
         self.results = res
 
     def values(self) -> pd.Series:
-        return pd.Series(self.results[self.codes], index=self.index, dtype=object)
+        return pd.Series(self.results[self.codes], index=self.index, dtype=object, copy=False)
 
     def mask(self, predicate: Callable[[object], bool]) -> np.ndarray:
         m = np.fromiter((bool(predicate(x)) for x in self.results), dtype=bool, count=len(self.results))
         return m[self.codes]
+
+
+def factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`pd.factorize(values)` (-1 for missing) for an object array, first by the identity of the elements (cheap),
+    then by value among the distinct objects only. The order of the distinct values may differ from pd.factorize.
+    Cells read from a workbook are distinct objects even where equal: there (seen on the first 1,000 values) the
+    values are factorised directly."""
+    if len(values) > 2000 and len(object_codes(values[:1000])[1]) > 500:
+        return pd.factorize(values, use_na_sentinel=True)
+    codes, objects = object_codes(values)
+    value_codes, uniques = pd.factorize(objects, use_na_sentinel=True)
+    return value_codes[codes], uniques
 
 
 def map_unique(series: pd.Series, func: Callable, none_value=None) -> pd.Series:
@@ -154,12 +237,54 @@ def map_unique(series: pd.Series, func: Callable, none_value=None) -> pd.Series:
 
 
 def text_series(series: pd.Series) -> pd.Series:
-    """Raw cells -> trimmed text, missing where empty. Text columns (CSV) stay pandas strings (fast); Excel cells
-    become an object Series of str/None."""
+    """Raw cells -> trimmed text, missing where empty. Text columns (CSV) stay pandas strings (fast); categorical
+    columns (from `arrow_text`) are clean already; Excel cells become an object Series of str/None."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series
     if series.dtype == object or not pd.api.types.is_string_dtype(series.dtype):
         return map_unique(series, cell_text)
     s = series.str.strip()
     return s.where(s.str.len() > 0)
+
+
+def arrow_text(column) -> pd.Series:
+    """A pyarrow string column (plain or dictionary-encoded, possibly chunked) -> categorical Series of trimmed text,
+    missing where empty. The same text as `text_series` of the column as pandas strings, but trimmed and checked
+    once per distinct value, and the importers' per-value parsing (`Mapped`) takes the categories and codes as they
+    are instead of hashing every row again."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    indices = column.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, -1)
+    dictionary = column.dictionary.cast(pa.string())
+    trimmed = pc.utf8_trim_whitespace(dictionary)
+    if trimmed.equals(dictionary) and not dictionary.null_count:  # the usual case: distinct already
+        uniq, lut = dictionary, None
+    else:
+        enc = pc.dictionary_encode(trimmed, null_encoding="encode")  # distinct values may coincide once trimmed
+        uniq, lut = enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
+    lengths = pc.binary_length(uniq).fill_null(0).to_numpy(zero_copy_only=False)
+    filled = lengths > 0
+    new_pos = np.cumsum(filled) - 1
+    new_pos[~filled] = -1
+    lut = np.append(new_pos if lut is None else new_pos[lut], -1)  # lut[-1]: a missing index stays -1
+    codes = lut[indices.to_numpy(zero_copy_only=False)]
+    cats = pd.Index((uniq if filled.all() else uniq.filter(pa.array(filled))).to_pylist(), dtype=object)
+    codes = codes.astype(np.int8 if len(cats) < 127 else np.int16 if len(cats) < 32767 else np.int32, copy=False)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=_categories(cats)), copy=False)
+
+
+def _categories(distinct: pd.Index) -> pd.CategoricalDtype:
+    """The categorical dtype of values known to be distinct and not missing, without pandas checking that again
+    (a hash table over up to a million Kennnummern)."""
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    return fast(distinct, False) if fast is not None else pd.CategoricalDtype(distinct)
 
 
 _INT_RE = re.compile(r"[+]?(\d+)(?:[.,]0+)?")
@@ -359,12 +484,12 @@ class Records:
         if required:
             self.require(col, required)
         m = Mapped(s, func)
-        values = m.values()
         bad = m.mask(lambda v: v is BAD)
         if bad.any():
             self.flag(bad, col, art, meldung, schwere)
-            values = values.where(~bad, None)
-        return values
+            m.results = m.results.copy()
+            m.results[[i for i, v in enumerate(m.results) if v is BAD]] = None
+        return m.values()
 
     def integer(self, col: str, lo: int, hi: int, was: str, required: bool = False, meldung: str | None = None
                 ) -> pd.Series:
@@ -510,14 +635,16 @@ def duplicate_check(records: Records, keys: pd.DataFrame, was: str, jahr_was: st
     """Fehler for every later row whose (Kennnummer, year) occurred before; the message names the first row.
 
     `keys` has columns `k` (normalised Kennnummer) and `j` (year), positional like `records`."""
-    valid = keys["k"].notna() & keys["j"].notna()
-    dup_any = keys.duplicated(keep=False) & valid
+    valid = (keys["k"].notna() & keys["j"].notna()).to_numpy()
+    k_codes, _ = pd.factorize(keys["k"], use_na_sentinel=True)  # categorical Kennnummern: their codes
+    j_codes, _ = pd.factorize(keys["j"], use_na_sentinel=True)
+    pair = k_codes.astype(np.int64) * (int(j_codes.max(initial=0)) + 2) + j_codes  # one integer per (k, j)
+    dup_any = pd.Series(pair).duplicated(keep=False).to_numpy() & valid
     if not dup_any.any():
         return
-    pos = np.flatnonzero(dup_any.to_numpy())
-    sub = keys.iloc[pos].copy()
-    sub["pos"] = pos
-    first_pos = sub.groupby(["k", "j"], sort=False)["pos"].transform("min").to_numpy()
+    pos = np.flatnonzero(dup_any)
+    sub = pd.DataFrame({"pair": pair[pos], "pos": pos})
+    first_pos = sub.groupby("pair", sort=False)["pos"].transform("min").to_numpy()
     later = np.zeros(records.n, dtype=bool)
     later[pos[first_pos != pos]] = True
     first_of = np.full(records.n, -1, dtype=np.int64)
@@ -538,27 +665,29 @@ def duplicate_check(records: Records, keys: pd.DataFrame, was: str, jahr_was: st
 
 def build_frame(kind: str, columns: dict[str, object], n: int) -> pd.DataFrame:
     """A canonical frame (schema.TABLES[kind]) from arrays/Series of length n, cheaply (no per-cell conversion for
-    object columns, which must already hold str or None)."""
+    object columns, which must already hold str or None; missing values become None)."""
     out = {}
     for col, dtype in TABLES[kind].items():
         v = columns.get(col)
         if v is None:
             if dtype == STR:
-                out[col] = pd.Series(np.full(n, None, dtype=object), dtype=object)
+                out[col] = pd.Series(np.full(n, None, dtype=object), dtype=object, copy=False)
             else:
-                out[col] = pd.Series(pd.array([None] * n, dtype=dtype))
+                out[col] = pd.Series(pd.array([None] * n, dtype=dtype), copy=False)
             continue
         if dtype == STR:
-            if isinstance(v, pd.Series):
-                arr = v.to_numpy(dtype=object, na_value=None)
-            else:
-                arr = np.asarray(v, dtype=object)
-                arr = np.where(pd.isna(arr), None, arr)
-            out[col] = pd.Series(arr, dtype=object)
+            arr = v.to_numpy() if isinstance(v, pd.Series) else np.asarray(v, dtype=object)
+            if arr.dtype != object:
+                arr = arr.astype(object)
+            codes, objects = object_codes(arr)  # missing values are looked for among the distinct objects only
+            missing = pd.isna(objects)
+            if missing.any():
+                objects[missing] = None
+                arr = objects[codes]
+            out[col] = pd.Series(arr, dtype=object, copy=False)  # dtype=object: no inference of pandas' str dtype
         else:
-            arr = v.to_numpy() if isinstance(v, pd.Series) else v
-            out[col] = pd.Series(pd.array(arr, dtype=dtype))
-    return pd.DataFrame(out)
+            out[col] = pd.Series(pd.array(v.array if isinstance(v, pd.Series) else v, dtype=dtype), copy=False)
+    return pd.DataFrame(out, copy=False)
 
 
 # --- reading files --------------------------------------------------------------------------------------------------
@@ -586,22 +715,88 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
-_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+def _valid_utf8(buf) -> bool:
+    """Whether the bytes are valid UTF-8 (checked by Arrow without decoding into a Python str)."""
+    import pyarrow as pa
+
+    try:
+        offsets = pa.py_buffer(np.array([0, len(buf)], dtype=np.int64))
+        pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(buf)]).validate(full=True)
+        return True
+    except (pa.ArrowInvalid, ValueError):
+        return False
+
+
+def _utf8_body(data: bytes):
+    """(body, encoding): the file as UTF-8 bytes without BOM (the file itself where it is UTF-8 already: no copy,
+    no Python str of the whole file), or (None, encoding) when the general reader has to report the characters."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        body = memoryview(data)[3:]
+        if _valid_utf8(body):
+            return body, "utf-8-sig"
+        text, encoding = _decode(data)
+        return text.encode("utf-8"), encoding
+    if _valid_utf8(data):
+        return data, "utf-8"
+    text, encoding = _decode(data)
+    if encoding == "cp1252" and "\ufffd" in text:
+        return None, encoding  # the general reader reports undecodable characters
+    return text.encode("utf-8"), encoding
+
+
+_BLANK_LINE = re.compile(rb"\n[ \t]*\r?\n")
+
+
+def _first_lines(body, n: int) -> bytes:
+    """The first `n` lines of `body` (without the line break after the last of them), like
+    `"\\n".join(text.split("\\n")[:n])`. `body` is bytes or a memoryview of the end of bytes (after a BOM)."""
+    src, off = (body.obj, len(body.obj) - len(body)) if isinstance(body, memoryview) else (body, 0)
+    pos = off
+    for _ in range(n):
+        nxt = src.find(b"\n", pos)
+        if nxt < 0:
+            break
+        pos = nxt + 1
+    else:
+        return bytes(src[off:pos - 1])
+    return bytes(src[off:])
+
+
+def _read_body_arrow(body, sep: str, skip: int, positions: list[int]):
+    """The record rows of a CSV body with pyarrow (all columns as dictionary-encoded text, "" for empty cells):
+    ({position: text column}, number of rows), or (None, 0) when pyarrow refuses the file (ragged rows ...)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"f{p}" for p in positions]
+    text = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(body)),
+            read_options=pacsv.ReadOptions(skip_rows=skip, autogenerate_column_names=True, block_size=4 << 20),
+            parse_options=pacsv.ParseOptions(delimiter=sep),
+            convert_options=pacsv.ConvertOptions(include_columns=names, column_types={n: text for n in names},
+                                                 null_values=[], strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False))
+    except (pa.ArrowException, ValueError, KeyError):
+        return None, 0
+    if table.num_columns != len(positions):
+        return None, 0
+    return {p: table.column(n) for p, n in zip(positions, names)}, table.num_rows
 
 
 def _read_csv_fast(data: bytes, filename: str, ctx, columns, required, sink: Sink, was: str):
-    """CSV: locate the header on the first lines with `reading`, then read the body with pandas (pyarrow engine when
-    the file has no blank lines, else the C engine, which keeps line numbers exact). Returns (RecordInput | None,
-    handled); handled=False means: use the general reader instead."""
+    """CSV: locate the header on the first lines with `reading`, then read the body with pyarrow (when the file has
+    no blank lines; text columns become categoricals, see `arrow_text`), else with pandas' C engine, which keeps
+    line numbers exact. Returns (RecordInput | None, handled); handled=False means: use the general reader instead."""
     from data_models.importers import reading
 
     if len(data) > ctx.max_file_bytes:
         return None, False
-    text, encoding = _decode(data)
-    if encoding == "cp1252" and "\ufffd" in text:
-        return None, False  # the general reader reports undecodable characters
-    head_lines = text.split("\n", reading.HEADER_SEARCH_ROWS + 2)[: reading.HEADER_SEARCH_ROWS + 1]
-    head = "\n".join(head_lines).encode("utf-8")
+    body, encoding = _utf8_body(data)
+    if body is None:
+        return None, False
+    head = _first_lines(body, reading.HEADER_SEARCH_ROWS + 1)
     sheets, fs = reading.read_raw(head, filename if filename.lower().endswith((".csv", ".tsv")) else "x.csv", ctx)
     if not sheets or any(f.schwere == FEHLER for f in fs) or not sheets[0].separator:
         return None, False
@@ -616,26 +811,27 @@ def _read_csv_fast(data: bytes, filename: str, ctx, columns, required, sink: Sin
     sink.findings.extend(fs)
     canon = [c for c in table.letters if c in columns]
     positions = [int(table.letters[c]) - 1 for c in canon]
-    body = text.encode("utf-8") if encoding != "utf-8" else data
     sep = raw.separator
-    kw = dict(sep=sep, header=None, skiprows=table.header_row, usecols=positions, dtype=str, keep_default_na=False)
+    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     frame = None
-    if not _BLANK_LINE.search(text):
-        try:
-            frame = pd.read_csv(io.BytesIO(body), engine="pyarrow", **kw)
-        except Exception:  # noqa: BLE001 - ragged rows, quoted line breaks: the C engine copes
-            frame = None
+    if not _BLANK_LINE.search(body):
+        cols, n_rows = _read_body_arrow(body, sep, table.header_row, positions)
+        if cols is not None and n_rows == n_lines - table.header_row:
+            index = pd.RangeIndex(table.header_row + 1, table.header_row + 1 + n_rows)
+            frame = pd.DataFrame({c: arrow_text(cols[p]).set_axis(index) for c, p in zip(canon, positions)},
+                                 index=index)
     if frame is None:
+        kw = dict(sep=sep, header=None, skiprows=table.header_row, usecols=positions, dtype=str,
+                  keep_default_na=False)
         try:
             frame = pd.read_csv(io.BytesIO(body), engine="c", skip_blank_lines=False, na_filter=False, **kw)
         except Exception:  # noqa: BLE001
             return None, False
-    n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if frame.shape[1] != len(positions) or len(frame) != n_lines - table.header_row:
-        return None, False  # quoted line breaks or odd line ends: the general reader keeps line numbers exact
-    frame.columns = sorted(positions)  # both engines keep file order; pyarrow renumbers the columns
-    frame = frame.rename(columns=dict(zip(positions, canon)))
-    frame.index = pd.RangeIndex(table.header_row + 1, table.header_row + 1 + len(frame))
+        if frame.shape[1] != len(positions) or len(frame) != n_lines - table.header_row:
+            return None, False  # quoted line breaks or odd line ends: the general reader keeps line numbers exact
+        frame.columns = sorted(positions)  # the C engine keeps file order
+        frame = frame.rename(columns=dict(zip(positions, canon)))
+        frame.index = pd.RangeIndex(table.header_row + 1, table.header_row + 1 + len(frame))
     info = {"container": "csv", "kodierung": encoding, "trennzeichen": sep}
     return _assemble([(frame, table.headers, "")], columns, sink, was, info), True
 
@@ -658,11 +854,12 @@ def _assemble(parts, columns, sink: Sink, was: str, info: dict) -> RecordInput |
             if c != BEISPIEL:
                 keep |= t.notna().to_numpy()
         if BEISPIEL in texts:
-            keep &= ~texts[BEISPIEL].map(lambda v: v.casefold() == "x", na_action="ignore").fillna(False).to_numpy(bool)
+            keep &= ~Mapped(texts[BEISPIEL], lambda v: v.casefold() == "x", none_value=False).mask(bool)
         n = int(keep.sum())
+        every = n == len(frame)
         for c in columns:
             if c in texts:
-                cells[c].append(texts[c][keep].reset_index(drop=True))
+                cells[c].append(texts[c].reset_index(drop=True) if every else texts[c][keep].reset_index(drop=True))
                 labels.setdefault(c, headers.get(c, columns[c][0]))
             else:
                 cells[c].append(None)
@@ -712,7 +909,7 @@ def read_records(data: bytes, filename: str, ctx, columns: dict[str, list[str]],
         return None
     found, failed = [], []
     for raw in sheets:
-        table, fs = reading.locate_header(raw, columns, required)
+        table, fs = reading.locate_header(raw, columns, required, clean=False)  # _assemble trims every value
         if table is None:
             failed.append((raw.name, fs))
         else:

@@ -57,7 +57,14 @@ MAX_BEGIN_BACK = 27
 
 def _num(a) -> np.ndarray:
     """Int64 array -> float ndarray with NaN for missing."""
-    return pd.array(a, dtype="Int64").to_numpy(dtype=float, na_value=np.nan)
+    a = a if isinstance(a, pd.arrays.IntegerArray) else pd.array(a, dtype="Int64")
+    return a.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _int_array(a: np.ndarray) -> pd.arrays.IntegerArray:
+    """Float ndarray of whole numbers with NaN for missing -> Int64 array (no per-element conversion)."""
+    missing = np.isnan(a)
+    return pd.arrays.IntegerArray(np.where(missing, 0, a).astype(np.int64), missing)
 
 
 def check_hze(r: Records, ctx: ImportContext) -> pd.DataFrame:
@@ -151,11 +158,11 @@ def check_hze(r: Records, ctx: ImportContext) -> pd.DataFrame:
     return build_frame("hze_records", {
         "jahr": jahr, "kennung": kennung, "sozialraum_id": soz, "gemeindeschluessel": ags,
         "hilfeart": art, "beginn_monat": bm, "beginn_jahr": by, "ende_monat": em, "ende_jahr": ey,
-        "geschlecht": sex, "alter_beginn": pd.array(np.where(np.isnan(age_ok), None, age_ok), dtype="Int64"),
+        "geschlecht": sex, "alter_beginn": _int_array(age_ok),
         "ort": ort, "traeger": traeger, "grund1": g1, "grund2": g2, "grund3": g3,
         "anregende": anregende, "situation": situation, "transfer": transfer, "beendigungsgrund": bgrund,
         "aufenthalt": aufenthalt, "nachfolgende": nachfolgende, "nach_8a": nach_8a, "nach_42": nach_42,
-        "junge_menschen": pd.array(jm_num.astype(np.int64), dtype="Int64"),
+        "junge_menschen": _int_array(jm_num),
     }, r.n)
 
 

@@ -23,6 +23,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from data_models.memo import memoize
 from data_models.schema import GESAMT, OHNE
 
 THRESHOLD = 2.0  # |standardised residual| above this is "auffällig" (indicators.md)
@@ -105,6 +106,7 @@ PUNKTE_COLUMNS = ["jahr", "sozialraum_id", "sozialraum", "x", "y", "groesse", "e
                   "std_residuum", "auffaellig", "richtung"]
 
 
+@memoize(maxsize=128)
 def sgb2_eckwert(frame: pd.DataFrame, years: int | Sequence[int], *, x: str = "sgb2_quote_u15",
                  y: str = "hze_dichte", size: str = "bev_u21",
                  threshold: float = THRESHOLD) -> SozialraumRegression | None:
@@ -162,6 +164,7 @@ def summary_text(reg: SozialraumRegression) -> str:
             f"{r2_text(reg.fit)}; {reg.fit.n} {what}.")
 
 
+@memoize(maxsize=128)
 def points_table(reg: SozialraumRegression, jahr: int) -> pd.DataFrame:
     """The points of one year as a German table (for the chart's data table and the download): Sozialraum,
     SGB-II-Quote, Eckwert, erwarteter Eckwert, Abstand, standardisierter Abstand, auffällig."""
@@ -177,6 +180,7 @@ def points_table(reg: SozialraumRegression, jahr: int) -> pd.DataFrame:
     })
 
 
+@memoize(maxsize=128)
 def flagged(reg: SozialraumRegression, jahr: int) -> list[tuple[str, str, float]]:
     """The auffällige Sozialräume of `jahr`: (name – user text, escape it before display –, direction,
     standardised residual), in sheet order."""

@@ -69,9 +69,10 @@ def test_legend_items():
 def test_choropleth_colours_properties_and_offline_basemap():
     ids = ["01", "02", "03", "04", "05", "06", "07", "99"]
     deck = cmap.build_choropleth(_frame_five(), _fc(ids), "Anteil unter 21", UNIT, 5)
-    assert deck.map_provider is None and deck.map_style is None
+    # pydeck's sentinel: Streamlit's frontend then draws no base map (None would load CARTO's from the internet)
+    assert deck.map_provider is None and deck.map_style == "__MAP_STYLE__"
     spec = json.loads(deck.to_json())
-    assert "mapStyle" not in spec and "cartocdn" not in deck.to_json()
+    assert spec["mapStyle"] == "__MAP_STYLE__" and "cartocdn" not in deck.to_json()
     geo = next(l for l in spec["layers"] if l["@@type"] == "GeoJsonLayer")
     assert geo["id"] == "sozialraeume" and geo["getFillColor"] == "@@=properties.fill"
     props = {f["properties"]["id"]: f["properties"] for f in geo["data"]["features"]}

@@ -272,3 +272,27 @@ def test_every_bad_geo_fixture_is_refused(name):
 
     res = run_importer((BAD / name).read_bytes(), name, None, ImportContext())
     assert res.kind == "geometrie" and not res.ok and not res.tables
+
+
+def test_shapefile_with_a_null_shape_gives_a_warning_not_a_crash():
+    """pyshp cannot turn a NULL shape into GeoJSON (found by the fuzz test): the record is ignored with a warning."""
+    import shapefile
+
+    shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
+    w = shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON)
+    w.field("SR_ID", "C", 10)
+    w.poly([[[7.0, 51.0], [7.0, 51.01], [7.01, 51.01], [7.01, 51.0], [7.0, 51.0]]])
+    w.record("01")
+    w.null()
+    w.record("02")
+    w.close()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("grenzen.shp", shp.getvalue())
+        z.writestr("grenzen.shx", shx.getvalue())
+        z.writestr("grenzen.dbf", dbf.getvalue())
+        z.writestr("grenzen.prj", 'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],'
+                                  'PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]')
+    res = import_geometrie(buf.getvalue(), "grenzen.zip", ctx_with(["01", "02"]))
+    nulls = [f for f in res.findings if f.art == "geo_ohne_geometrie"]
+    assert len(nulls) == 1 and nulls[0].zeile == 2 and nulls[0].schwere == WARNUNG

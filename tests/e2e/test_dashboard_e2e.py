@@ -27,7 +27,7 @@ def test_demo_walk_year_change_shared_link_and_download(demo_server, page, tmp_p
     settle(page)
     page.get_by_role("button", name="Demo ansehen").click()
     settle(page)
-    expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
+    expect(page.get_by_role("heading", name="Übersicht", exact=True)).to_be_visible()
     for name in PAGES:
         open_nav(page, name)
         no_exception(page)
@@ -63,3 +63,30 @@ def test_demo_walk_year_change_shared_link_and_download(demo_server, page, tmp_p
     settle(p2)
     expect(p2.get_by_role("heading", name="Alle Kennzahlen 2019", exact=False).first).to_be_visible()
     other.close()
+
+
+def test_map_page_loads_nothing_from_outside_and_chart_table_opens(demo_server, page):
+    """privacy.md: no request leaves the server (no base map, no fonts from a CDN); the data table under a chart is
+    built when its expander is opened (lazy)."""
+    outside = []
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith((demo_server.url, "data:", "blob:", "about:")) else None)
+    page.goto(demo_server.url)
+    settle(page)
+    page.get_by_role("button", name="Demo ansehen").click()
+    settle(page)
+    open_nav(page, "Karte")
+    page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=60_000)
+    page.wait_for_timeout(2000)  # a base map would be requested as soon as the map mounts
+    no_exception(page)
+
+    open_nav(page, "Entwicklung")
+    exp = page.locator('[data-testid="stExpander"]').filter(has_text="Daten als Tabelle").first
+    expect(exp).to_be_visible()
+    assert exp.locator('[data-testid="stDataFrame"]').count() == 0  # not built while closed
+    exp.get_by_text("Daten als Tabelle").click()
+    settle(page)
+    expect(page.locator('[data-testid="stExpander"]').filter(has_text="Daten als Tabelle").first
+           .locator('[data-testid="stDataFrame"]')).to_be_visible(timeout=60_000)
+    no_exception(page)
+    assert outside == [], outside[:5]

@@ -31,7 +31,7 @@ def test_help_popover_kennzahlen_page_and_scatter(demo_server, page):
     settle(page)
     page.get_by_role("button", name="Demo ansehen").click()
     settle(page)
-    expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
+    expect(page.get_by_role("heading", name="Übersicht", exact=True)).to_be_visible()
 
     # the popover beside the first tile opens and explains the Eckwert
     buttons = page.locator('[data-testid="stPopover"] button').filter(has_text="Erläuterung")

@@ -74,7 +74,7 @@ def test_members_coordinator_and_workshop_guest_at_once(world, browser, tmp_path
                 expect(p.get_by_text(other)).to_have_count(0)
         # the coordinator: board without figures, confirm the new office, the comparison
         kora = pages["kora"]
-        expect(kora.get_by_role("heading", name="Programmübersicht")).to_be_visible()
+        expect(kora.get_by_role("heading", name="Programmübersicht", exact=True)).to_be_visible()
         expect(kora.get_by_text("Jugendamt Neu").first).to_be_visible()
         kora.wait_for_timeout(500)
         kora.screenshot(path=str(SHOTS / "programmuebersicht.png"))
@@ -106,7 +106,7 @@ def test_members_coordinator_and_workshop_guest_at_once(world, browser, tmp_path
         gast = pages["gast"]
         gast.goto(f"{base}/sozialraeume?workshop={token}&praesentation=1&jahr=2023&indikator=hze_dichte")
         settle(gast)
-        expect(gast.get_by_role("heading", name="Sozialräume")).to_be_visible()
+        expect(gast.get_by_role("heading", name="Sozialräume", exact=True)).to_be_visible()
         expect(gast.get_by_role("main").get_by_text("Workshop-Ansicht").first).to_be_visible()
         expect(gast.get_by_role("button", name="Präsentationsmodus beenden")).to_be_visible()
         expect(gast.locator('[data-testid="stSidebar"]')).to_be_hidden()
@@ -124,7 +124,7 @@ def test_members_coordinator_and_workshop_guest_at_once(world, browser, tmp_path
         settle(gast)
         expect(gast.get_by_text("does not seem to exist")).to_be_visible()  # Streamlit: page not in the navigation
         expect(gast.locator('[data-testid="stFileUploader"]')).to_have_count(0)
-        expect(gast.get_by_role("heading", name="Übersicht")).to_be_visible()
+        expect(gast.get_by_role("heading", name="Übersicht", exact=True)).to_be_visible()
         gast.keyboard.press("Escape")
         expect(gast.get_by_text("does not seem to exist")).to_have_count(0)
 
