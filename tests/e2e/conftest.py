@@ -121,3 +121,37 @@ def open_nav(page, title: str, heading: str | None = None, tries: int = 3) -> No
         except AssertionError:
             if attempt == tries - 1:
                 raise
+
+
+def login(page, base: str, username: str, password: str, tries: int = 3) -> None:
+    """Log in through the form on /anmelden, like a user who retypes when nothing happened.
+
+    The form's cookie component (streamlit-authenticator's) reports once it has loaded and so triggers a second
+    script run; on a loaded machine that run can drop what was typed or the click meanwhile. So the fields are
+    checked before the click, and the whole login repeated when the click led neither to the logged-in sidebar
+    nor to an error message."""
+    from playwright.sync_api import expect
+
+    outcome = page.get_by_text("Angemeldet als").or_(page.get_by_text("Benutzername oder Passwort ist falsch."))
+    for attempt in range(tries):
+        page.goto(base + "/anmelden")
+        settle(page)
+        page.wait_for_timeout(800)  # the cookie component's report and its script run
+        settle(page)
+        form = page.locator('[data-testid="stForm"]')
+        for _ in range(3):
+            form.get_by_label("Benutzername").fill(username)
+            form.get_by_label("Passwort").fill(password)
+            page.wait_for_timeout(300)
+            settle(page)
+            if (form.get_by_label("Benutzername").input_value() == username
+                    and form.get_by_label("Passwort").input_value() == password):
+                break
+        form.get_by_role("button", name="Anmelden").click()
+        settle(page)
+        try:
+            expect(outcome.first).to_be_visible(timeout=10_000)
+            return
+        except AssertionError:
+            if attempt == tries - 1:
+                raise

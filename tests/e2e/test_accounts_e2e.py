@@ -9,7 +9,7 @@ import time
 import jwt
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import open_nav, settle
+from tests.e2e.conftest import login, open_nav, settle
 
 PW = "sicheres-passwort-1"
 COOKIE = "strategiekarte_anmeldung"
@@ -51,32 +51,6 @@ def signup(page, base, office, username, email):
 def logout(page):
     page.get_by_role("button", name="Abmelden").click()
     expect(page.get_by_role("button", name="Demo ansehen")).to_be_visible()
-
-
-def login(page, base, username, password):
-    page.goto(base + "/anmelden")
-    settle(page)
-    # the login form's cookie component (streamlit-authenticator's) reports once it has loaded and so triggers a
-    # second script run, which can drop what was typed meanwhile, as for a very fast user: wait for it, and type
-    # again when it happened anyway (seen on the loaded 2-core machine)
-    frame = page.locator('iframe[title^="extra_streamlit_components.CookieManager"]').first
-    frame.wait_for(state="attached")
-    inner = frame.element_handle().content_frame()  # None when it was the app's own cookie component, just gone
-    if inner is not None:
-        inner.wait_for_load_state()
-    page.wait_for_timeout(800)
-    settle(page)
-    form = page.locator('[data-testid="stForm"]')
-    for _ in range(3):
-        form.get_by_label("Benutzername").fill(username)
-        form.get_by_label("Passwort").fill(password)
-        page.wait_for_timeout(300)
-        settle(page)
-        if (form.get_by_label("Benutzername").input_value() == username
-                and form.get_by_label("Passwort").input_value() == password):
-            break
-    form.get_by_role("button", name="Anmelden").click()
-    settle(page)
 
 
 def test_signup_login_isolation_and_invitation(server, page, tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from data_models.export_masterdatei import masterdatei_bytes
-from tests.e2e.conftest import Server, browser, open_nav, page, settle  # noqa: F401  (fixtures)
+from tests.e2e.conftest import Server, browser, login, open_nav, page, settle  # noqa: F401  (fixtures)
 from tests.reliability.test_hostile_input import EVIL, EVIL_OFFICE, evil_geojson, evil_tables
 
 pytestmark = pytest.mark.e2e
@@ -58,15 +58,7 @@ def test_hostile_names_stay_text_in_the_browser(hostile_server, page):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
-    page.goto(base + "/anmelden")
-    settle(page)
-    page.wait_for_timeout(800)  # the cookie component's second run
-    settle(page)
-    form = page.locator('[data-testid="stForm"]')
-    form.get_by_label("Benutzername").fill("xadmin")
-    form.get_by_label("Passwort").fill(PW)
-    form.get_by_role("button", name="Anmelden").click()
-    settle(page)
+    login(page, base, "xadmin", PW)
     expect(page.get_by_text("Angemeldet als")).to_be_visible()
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text(EVIL_OFFICE, exact=True)).to_be_visible()  # the office name, literally
