@@ -12,6 +12,7 @@ from components.text import escape_md
 from data_models.indicators.catalogue import CATALOGUE
 from data_models.memo import memoize
 from data_models.schema import GESAMT, OHNE, Dataset
+from data_models.waechteramt_views import short_label as short_label_of
 
 
 @dataclass
@@ -91,6 +92,12 @@ def start(title: str, intro: str | None = None, action: str = "view_dashboard") 
 
 def label(indicator: str) -> str:
     return CATALOGUE[indicator].label
+
+
+def short_label(indicator: str) -> str:
+    """The label for titles and axes that add the unit themselves ("Inobhutnahmen je 10.000 unter 18" ->
+    "Inobhutnahmen"), so the unit is not named twice."""
+    return short_label_of(label(indicator), unit(indicator))
 
 
 def unit(indicator: str) -> str:

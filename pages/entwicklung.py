@@ -16,7 +16,7 @@ with c1:
     chosen = filters.sozialraeume(pg.names())
 with c3:
     mode = st.radio("Darstellung", ["Werte", "Index (Basisjahr = 100)"], key="f_mode")
-lab, unit = dashboard.label(indicator), dashboard.unit(indicator)
+lab, unit = dashboard.short_label(indicator), dashboard.unit(indicator)
 frame = pg.one(indicator)
 if chosen:
     frame = frame[frame["sozialraum_id"].isin([GESAMT, *chosen])]

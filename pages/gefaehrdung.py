@@ -96,7 +96,7 @@ def compare_section():
         indicator = filters.indicator(options, "verfahren_8a_dichte", label="Kennzahl für Karte und Vergleich",
                                       key="f_ind8a")
     unit = dashboard.unit(indicator)
-    lab = vw.short_label(dashboard.label(indicator), unit)
+    lab = dashboard.short_label(indicator)
     frame = pg.one(indicator, year)
     geo = pg.ds["geometrie"]
     selected = None

@@ -78,7 +78,7 @@ def compare_section():
         indicator = filters.indicator(options, "inobhutnahmen_ohne_uma_dichte",
                                       label="Kennzahl für Karte und Vergleich", key="f_ind42")
     unit = dashboard.unit(indicator)
-    lab = vw.short_label(dashboard.label(indicator), unit)
+    lab = dashboard.short_label(indicator)
     frame = pg.one(indicator, year)
     geo = pg.ds["geometrie"]
     selected = None

@@ -33,7 +33,7 @@ def show_map():
     fc = feature_collection_from_rows(geo)
     for f in fc["features"]:
         f["properties"]["name"] = names.get(f["properties"]["sozialraum_id"], f["properties"]["sozialraum_id"])
-    lab, unit = dashboard.label(indicator), dashboard.unit(indicator)
+    lab, unit = dashboard.short_label(indicator), dashboard.unit(indicator)
     colours = st.radio("Farben", ["Stufen: hell = niedrig, dunkel = hoch", "Abstand zum Gesamtwert der Kommune"],
                        horizontal=True, key="f_farben")
     ref = pg.value(indicator, year) if colours.startswith("Abstand") else None

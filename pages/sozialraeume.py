@@ -16,7 +16,7 @@ with c2:
     indicator = filters.indicator(pg.available(), "hze_dichte")
 
 names = pg.names()
-lab, unit = dashboard.label(indicator), dashboard.unit(indicator)
+lab, unit = dashboard.short_label(indicator), dashboard.unit(indicator)
 frame = pg.one(indicator, year)
 fig = ranking_bar(frame, lab, unit, year, source=pg.source)
 render_chart(fig, filename=f"rangfolge_{indicator}_{year}", key="rank", table=frame, indicator=indicator)

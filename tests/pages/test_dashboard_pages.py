@@ -95,3 +95,19 @@ def test_own_tenant_without_data_sees_empty_state(env):
         body = texts(at)
         assert "Musterstadt" not in body  # nothing of the demo or any other tenant
         assert "hochladen" in body.lower() or "Daten hochladen" in body
+
+
+@pytest.mark.parametrize("page", ["entwicklung", "karte", "sozialraeume"])
+def test_titles_name_the_unit_once(env, page):
+    """An indicator whose label ends with its unit ("Inobhutnahmen je 10.000 unter 18"): titles and axes that add
+    the unit show it once, not "… je 10.000 unter 18 (je 10.000 unter 18)"."""
+    import json
+
+    at = open_page(env, page, query={"indikator": "inobhutnahmen_dichte", "jahr": "2024"})
+    assert not at.exception
+    assert at.query_params["indikator"] in ("inobhutnahmen_dichte", ["inobhutnahmen_dichte"])
+    shown = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
+    shown += [str(m.value).replace("\\", "") for m in [*at.markdown, *at.caption]]  # Markdown escapes "10\\.000"
+    assert any("Inobhutnahmen" in s for s in shown)
+    assert not any("je 10.000 unter 18 je 10.000 unter 18" in s or "je 10.000 unter 18 (je 10.000 unter 18)" in s
+                   for s in shown)
