@@ -107,7 +107,7 @@ def test_titles_name_the_unit_once(env, page):
     assert not at.exception
     assert at.query_params["indikator"] in ("inobhutnahmen_dichte", ["inobhutnahmen_dichte"])
     shown = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
-    shown += [str(m.value).replace("\\", "") for m in [*at.markdown, *at.caption]]  # Markdown escapes "10\\.000"
+    shown += [str(m.value).replace("\\", "") for m in [*at.markdown, *at.caption]]  # Markdown escapes the dot: 10\.000
     assert any("Inobhutnahmen" in s for s in shown)
     assert not any("je 10.000 unter 18 je 10.000 unter 18" in s or "je 10.000 unter 18 (je 10.000 unter 18)" in s
                    for s in shown)
