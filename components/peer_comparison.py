@@ -23,7 +23,7 @@ import pandas as pd
 
 from components.theme import decimals_for, fmt_value, md_escape
 from data_models.indicators.catalogue import CATALOGUE
-from data_models.peer_groups import METHOD_EXPLANATION, MIN_MEMBERS_TENANT, Band, TenantComparison
+from data_models.peer_groups import METHOD_EXPLANATION, MIN_MEMBERS_TENANT, TenantComparison, position_text
 
 HEADING = "Vergleich mit ähnlichen Jugendämtern"
 DEMO_TEXT = ("In der Demo-Kommune gibt es keinen Vergleich mit anderen Jugendämtern (Musterstadt ist erfunden). Ein "
@@ -42,19 +42,6 @@ TOO_FEW_TEXT = ("Kein Vergleichsband für {year}: zu wenige vergleichbare Jugend
 ROW_COLUMNS = ["Kennzahl", "Einheit", "Ihr Wert", "unteres Quartil", "Median", "oberes Quartil", "Lage"]
 
 
-def short_position(value: float | None, b: Band) -> str:
-    """Where the own value lies, short enough for a table cell (the chart's sentence says it in full)."""
-    if value is None:
-        return "kein eigener Wert"
-    if value < b.q1:
-        return "unter dem unteren Quartil"
-    if value > b.q3:
-        return "über dem oberen Quartil"
-    if value == b.median:
-        return "beim Median"
-    return f"mittlere Hälfte, {'unter' if value < b.median else 'über'} dem Median"
-
-
 def band_rows(comparison: TenantComparison, own: Mapping[str, float | None]) -> pd.DataFrame:
     """One row of German text per indicator of the comparison: the own value, the group's quartiles and median,
     and where the own value lies; an indicator without a band says so (no figure of the group)."""
@@ -68,7 +55,7 @@ def band_rows(comparison: TenantComparison, own: Mapping[str, float | None]) -> 
                          f"kein Band (unter {MIN_MEMBERS_TENANT} Werten)"])
             continue
         rows.append([CATALOGUE[ind].label, unit, fmt_value(value, dec), fmt_value(b.q1, dec),
-                     fmt_value(b.median, dec), fmt_value(b.q3, dec), short_position(value, b)])
+                     fmt_value(b.median, dec), fmt_value(b.q3, dec), position_text(value, b, short=True)])
     return pd.DataFrame(rows, columns=ROW_COLUMNS, dtype=object)
 
 

@@ -280,18 +280,41 @@ class TenantBand:
     lage: str  # German: where the own value lies
 
 
-def position_text(value: float | None, b: Band) -> str:
-    """Neutral German description of where a value lies in a band (no judgement)."""
+def position(value: float | None, b: Band) -> str:
+    """Where a value lies in a band: "kein_wert", "unter", "ueber" (outside the quartiles), "median",
+    "mitte_unter" or "mitte_ueber" (in the middle half)."""
     if value is None:
-        return "Für das eigene Jugendamt liegt kein Wert vor."
+        return "kein_wert"
     if value < b.q1:
-        return "unter dem unteren Quartil: niedriger als bei drei Vierteln der Vergleichsgruppe"
+        return "unter"
     if value > b.q3:
-        return "über dem oberen Quartil: höher als bei drei Vierteln der Vergleichsgruppe"
+        return "ueber"
     if value == b.median:
-        return "genau beim Median der Vergleichsgruppe"
-    side = "unter" if value < b.median else "über"
-    return f"in der mittleren Hälfte der Vergleichsgruppe, {side} dem Median"
+        return "median"
+    return "mitte_unter" if value < b.median else "mitte_ueber"
+
+
+POSITION_TEXT = {
+    "kein_wert": "Für das eigene Jugendamt liegt kein Wert vor.",
+    "unter": "unter dem unteren Quartil: niedriger als bei drei Vierteln der Vergleichsgruppe",
+    "ueber": "über dem oberen Quartil: höher als bei drei Vierteln der Vergleichsgruppe",
+    "median": "genau beim Median der Vergleichsgruppe",
+    "mitte_unter": "in der mittleren Hälfte der Vergleichsgruppe, unter dem Median",
+    "mitte_ueber": "in der mittleren Hälfte der Vergleichsgruppe, über dem Median",
+}
+POSITION_SHORT = {  # for a table cell; the chart's sentence says it in full
+    "kein_wert": "kein eigener Wert",
+    "unter": "unter dem unteren Quartil",
+    "ueber": "über dem oberen Quartil",
+    "median": "beim Median",
+    "mitte_unter": "mittlere Hälfte, unter dem Median",
+    "mitte_ueber": "mittlere Hälfte, über dem Median",
+}
+
+
+def position_text(value: float | None, b: Band, short: bool = False) -> str:
+    """Neutral German description of where a value lies in a band (no judgement)."""
+    return (POSITION_SHORT if short else POSITION_TEXT)[position(value, b)]
 
 
 def tenant_band(compare: pd.DataFrame, assignments: Mapping[str, Assignment], tenant: str, indicator: str,

@@ -449,7 +449,8 @@ def delete_versions_before(engine: Engine, tenant_id: int, user: str, version: i
         if ids:
             conn.execute(delete(s).where(and_(s.c.tenant_id == tenant_id, s.c.version_id.in_(ids))))
             conn.execute(delete(v).where(and_(v.c.tenant_id == tenant_id, v.c.id.in_(ids))))
-            log_event(conn, tenant_id, user, "versionen_geloescht", f"{len(ids)} Versionen vor Version {version}")
+            what = "1 Version" if len(ids) == 1 else f"{len(ids)} Versionen"
+            log_event(conn, tenant_id, user, "versionen_geloescht", f"{what} vor Version {version}")
     return len(ids)
 
 

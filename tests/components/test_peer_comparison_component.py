@@ -7,7 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components import bands
-from components.peer_comparison import ROW_COLUMNS, band_rows, short_position
+from components.peer_comparison import ROW_COLUMNS, band_rows
+from data_models.peer_groups import position_text
 from data_models import peer_groups as pg
 from data_models.peer_groups import TenantComparison, band
 from tests.components.factories import strings_in
@@ -28,7 +29,7 @@ def test_band_rows_own_value_quartiles_and_position():
         ["Ausgaben je Einwohner unter 21", "EUR", "keine Daten", "225,0", "350,0", "475,0", "kein eigener Wert"],
     ]
     b = band([20, 25, 30, 40, 60], "tenant")
-    assert [short_position(v, b) for v in (20, 25, 29.9, 30, 30.1, 40, 40.1)] == [
+    assert [position_text(v, b, short=True) for v in (20, 25, 29.9, 30, 30.1, 40, 40.1)] == [
         "unter dem unteren Quartil", "mittlere Hälfte, unter dem Median", "mittlere Hälfte, unter dem Median",
         "beim Median", "mittlere Hälfte, über dem Median", "mittlere Hälfte, über dem Median",
         "über dem oberen Quartil"]

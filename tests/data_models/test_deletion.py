@@ -141,7 +141,7 @@ def test_deleting_old_versions_removes_their_payloads(engine):
         log = conn.execute(select(db.audit_log.c.aktion, db.audit_log.c.details).where(
             db.audit_log.c.aktion == "versionen_geloescht")).all()
     assert n == 6  # one slice per remaining version (each touched one kind and year)
-    assert [tuple(r) for r in log] == [("versionen_geloescht", "1 Versionen vor Version 7")]
+    assert [tuple(r) for r in log] == [("versionen_geloescht", "1 Version vor Version 7")]
 
 
 def test_retention_purges_old_login_attempts_invitations_and_audit_entries(engine, monkeypatch):
