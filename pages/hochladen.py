@@ -29,8 +29,11 @@ st.download_button("Leere Masterdatei-Vorlage herunterladen", data=masterdatei_t
 upload = st.file_uploader("Datei auswählen", type=["xlsx", "xls", "ods", "csv", "txt", "dat", "geojson", "json", "zip"])
 if upload is not None:
     data = upload.getvalue()
-    digest = hashlib.sha256(data).hexdigest()
-    detected = detect_kind(data, upload.name)
+    meta = st.session_state.get("sk_upload_meta")
+    if not meta or meta[0] != upload.file_id:  # hash and detect once per uploaded file, not on every rerun
+        meta = st.session_state["sk_upload_meta"] = (upload.file_id, hashlib.sha256(data).hexdigest(),
+                                                     detect_kind(data, upload.name))
+    _, digest, detected = meta
     kinds = list(KIND_LABELS)
     kind = st.selectbox("Art der Datei", kinds, index=kinds.index(detected) if detected in kinds else 0,
                         format_func=KIND_LABELS.get,
