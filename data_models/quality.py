@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data_models.schema import GESAMT, KIND_LABELS, OHNE, RECORD_KINDS, SHEETS, Dataset
+from data_models.schema import GESAMT, KIND_LABELS, OHNE, SHEETS, Dataset
 
 RECORD_SOURCE = {"hze": "hze_records", "s8a": "s8a_records", "s8a_melder": "s8a_records", "s42": "s42_records"}
 # indicators checked for outliers (a rate more than 3 x the Sozialraum's median of the other years)

@@ -3,13 +3,11 @@ Art der Gefährdung, Melder, and HzE started after an assessment."""
 import streamlit as st
 
 from components import dashboard, data_access, filters
-from components.charts import ranking_bar, render_chart, stacked_bar, trend_chart
+from components import waechteramt_sections as ws
+from components.charts import render_chart, stacked_bar, trend_chart
 from components.downloads import download_buttons
 from components.empty_state import render_empty_state
-from components.kpi import Kpi, render_kpi_row
-from components.map import build_choropleth, feature_collection_from_rows, legend_items, render_choropleth
-from components.tables import render_table
-from components.theme import COUNT_UNITS, chart_title
+from components.theme import chart_title
 from data_models import waechteramt_views as vw
 from data_models.schema import GESAMT_NAME
 
@@ -28,20 +26,8 @@ c1, _ = st.columns([1, 3])
 with c1:
     year = filters.year(years)
 
-# --- key figures ----------------------------------------------------------------------------------------
-st.subheader(f"Kennzahlen {year} für die ganze Kommune")
-kpis = [Kpi(label=vw.KPI_LABELS[f.indicator], value=f.value, unit=vw.kpi_unit(f.indicator), year=year,
-            change=f.change, change_kind=f.change_kind, history=f.history, indicator=f.indicator,
-            suppressed=f.suppressed, decimals=0 if dashboard.unit(f.indicator) in COUNT_UNITS else 1)
-        for f in vw.kpi_facts(pg.ind, vw.KPI_8A, year)]
-render_kpi_row(kpis, columns=3, key="kpi8a")
-st.caption("Veränderung zum Vorjahr: bei Anteilen in Prozentpunkten, sonst in %. Die Linie zeigt die Jahre bis "
-           f"{year}. " + dashboard.md(pg.source))
-page_ind = pg.ind[pg.ind["indikator"].isin(vw.COMPARE_8A)]
-download_buttons(page_ind, "gefaehrdungseinschaetzungen_kennzahlen", key="dl_kpi8a", source=pg.source,
-                 label="Kennzahlen aller Sozialräume und Jahre")
-with st.container(border=True):
-    st.markdown(vw.ERKLAERUNG_8A)
+ws.kpi_section(pg, year, vw.KPI_8A, vw.COMPARE_8A, key="8a", filename="gefaehrdungseinschaetzungen_kennzahlen",
+               explanation=vw.ERKLAERUNG_8A)
 
 # --- results over the years -----------------------------------------------------------------------------
 st.subheader("Ergebnisse der Gefährdungseinschätzungen im Verlauf")
@@ -81,76 +67,14 @@ st.caption("Anteil festgestellter Gefährdungen = akut + latent; Verfahren mit H
            "Hilfebedarf ohne Gefährdung; jeweils bezogen auf alle Gefährdungseinschätzungen.")
 
 
-# --- Sozialraum comparison and map ----------------------------------------------------------------------
-@st.fragment
-def compare_section():
-    st.subheader(f"Sozialräume im Vergleich, {year}")
-    available = pg.available()
-    options = {k: dashboard.label(k) for k in vw.COMPARE_8A if k in available}
-    if not options:
-        st.info("Für den Vergleich der Sozialräume fehlen Werte. Laden Sie das Blatt „§ 8a“ und die Bevölkerung "
-                "hoch.")
-        return
-    c1, c2 = st.columns(2, vertical_alignment="bottom")
-    with c1:
-        indicator = filters.indicator(options, "verfahren_8a_dichte", label="Kennzahl für Karte und Vergleich",
-                                      key="f_ind8a")
-    unit = dashboard.unit(indicator)
-    lab = dashboard.short_label(indicator)
-    frame = pg.one(indicator, year)
-    geo = pg.ds["geometrie"]
-    selected = None
-    if len(geo):
-        title = chart_title(lab, unit, [year], by="nach Sozialraum")
-        fc = vw.name_features(feature_collection_from_rows(geo), pg.names())
-        selected = render_choropleth(build_choropleth(frame, fc, lab, unit), legend_items(frame, unit),
-                                     key=f"karte8a_{indicator}_{year}", title=title, source=pg.source,
-                                     indicator=indicator,
-                                     alt=f"Karte: {title}. Die Werte stehen in der Tabelle unten.")
-        st.caption("Ein Klick auf einen Sozialraum hebt ihn in der Rangfolge hervor.")
-    else:
-        st.info("Für die Karte fehlen die Sozialraumgrenzen. Laden Sie sie als GeoJSON oder gezipptes Shapefile auf "
-                "der Seite „Daten hochladen“ hoch; der Vergleich funktioniert auch ohne Karte.")
-    fig = ranking_bar(frame, lab, unit, year, source=pg.source, highlight=selected)
-    render_chart(fig, filename=f"rangfolge_{indicator}_{year}", key="rank8a", indicator=indicator)
-    table = vw.compare_table(pg.ind, indicator, year)
-    render_table(table, key="tabelle8a")
-    download_buttons(table, f"vergleich_{indicator}_{year}", key="dl_vergleich8a", source=pg.source)
-
-
-compare_section()
-
-
-# --- breakdowns of the chosen year ----------------------------------------------------------------------
-def category_section(name: str, heading: str, chart: str, what: str, missing: list[str], *, multiple: bool = False,
-                     denominator=None):
-    st.subheader(heading)
-    bd = data_access.breakdown(pg.ctx, name)
-    if not vw.has_counts(bd, year):
-        render_empty_state(missing, what=what, year=year, is_admin=is_admin)
-        return
-    frame = vw.category_frame(bd, year, denominator=denominator, multiple=multiple)
-    title = chart_title(chart, "Anteil in %", [year], GESAMT_NAME)
-    # no y title: the title names the categories; long labels need the room
-    fig = ranking_bar(frame, vw.SHARE_OF[name], "%", year, source=pg.source, title=title, y_title="")
-    table = vw.breakdown_table(vw.unit_rows(bd, year=year))
-    if multiple:
-        c1, c2 = st.columns([3, 1])
-        with c1:
-            render_chart(fig, filename=f"{name}_{year}", key=f"chart_{name}", table=table, breakdown=name)
-        with c2:
-            st.info(vw.MEHRFACH_HINWEIS[name], icon=":material/info:")
-    else:
-        render_chart(fig, filename=f"{name}_{year}", key=f"chart_{name}", table=table, breakdown=name)
-    download_buttons(vw.breakdown_table(bd), name, key=f"dl_{name}", source=pg.source,
-                     label="Alle Sozialräume und Jahre")
-
-
-category_section("8a_art", "Art der Gefährdung", "Festgestellte Kindeswohlgefährdungen nach Art, Mehrfachnennungen",
-                 "die Art der festgestellten Gefährdungen", ["s8a", "s8a_records"], multiple=True,
-                 denominator=pg.value("kwg_faelle", year))
-category_section("8a_melder", "Wer hat die Gefährdung gemeldet?", "Gefährdungseinschätzungen nach Melder",
-                 "die Verteilung nach Meldern (Schule, Kita, Polizei …)", ["s8a_melder", "s8a_records"])
+# --- Sozialraum comparison and map, breakdowns of the chosen year --------------------------------------------
+ws.compare_section(pg, year, vw.COMPARE_8A, "verfahren_8a_dichte", key="8a", missing="§ 8a")
+ws.category_section(pg, year, "8a_art", "Art der Gefährdung",
+                    "Festgestellte Kindeswohlgefährdungen nach Art, Mehrfachnennungen",
+                    "die Art der festgestellten Gefährdungen", ["s8a", "s8a_records"], multiple=True,
+                    denominator=pg.value("kwg_faelle", year))
+ws.category_section(pg, year, "8a_melder", "Wer hat die Gefährdung gemeldet?", "Gefährdungseinschätzungen nach Melder",
+                    "die Verteilung nach Meldern (Schule, Kita, Polizei …)", ["s8a_melder", "s8a_records"])
 
 # --- HzE after an assessment ----------------------------------------------------------------------------
 st.subheader("Hilfen zur Erziehung nach einer Gefährdungseinschätzung")

@@ -1,5 +1,4 @@
 """Karte: choropleth of one indicator per Sozialraum, readable without basemap tiles; click shows the profile."""
-import pandas as pd
 import streamlit as st
 
 from components import dashboard, filters

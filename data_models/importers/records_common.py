@@ -19,7 +19,7 @@ import pandas as pd
 
 from data_models.codes import CODES, normalise_code
 from data_models.findings import FEHLER, HINWEIS, WARNUNG, Finding
-from data_models.schema import INT, OHNE, STR, TABLES, object_codes
+from data_models.schema import OHNE, STR, TABLES, object_codes
 
 CAP = 50  # findings per rule and column; the rest is one summary finding
 

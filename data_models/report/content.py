@@ -316,8 +316,8 @@ def section_map(f: Figures, req: ReportRequest, ctx: dict) -> Section:
     s.blocks.append(sozialraum_table(
         f, f"Eckwert HzE nach Sozialraum, {y}", ["hze_faelle", "bev_u21", "hze_dichte", "sgb2_quote_u15"], y,
         headers=["HzE-Fälle", "unter 21", "Eckwert HzE", "SGB-II-Quote u15 (%)"], with_change="hze_dichte",
-        note=f"HzE-Fälle ohne Erziehungsberatung (laufend am 31.12. und beendet); Eckwert je 1.000 Einwohner unter "
-             f"21; „Vorjahr“ und „Veränderung“ beziehen sich auf den Eckwert. " + ctx["source"],
+        note="HzE-Fälle ohne Erziehungsberatung (laufend am 31.12. und beendet); Eckwert je 1.000 Einwohner unter "
+             "21; „Vorjahr“ und „Veränderung“ beziehen sich auf den Eckwert. " + ctx["source"],
         sheet_title="Eckwert HzE"))
     if req.charts:
         rows = [(n, *f.get(y, sid, "hze_dichte")) for sid, n in f.units(y) if sid not in (GESAMT, OHNE)]
