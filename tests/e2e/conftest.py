@@ -76,6 +76,15 @@ def server(tmp_path_factory):
     srv.stop()
 
 
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """One server with the seeded demo, shared by the modules that look at the demo as guests (they change
+    nothing; a test that logs in or writes starts its own `Server`)."""
+    srv = Server(tmp_path_factory.mktemp("e2e_demo"), seed_demo=True)
+    yield srv
+    srv.stop()
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -93,6 +102,14 @@ def page(browser):
     pg.set_default_timeout(20000)
     yield pg
     ctx.close()
+
+
+def new_page(browser, height: int = 1000):
+    """A fresh browser context (own cookies) at desktop width; returns (context, page)."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": height}, locale="de-DE")
+    pg = ctx.new_page()
+    pg.set_default_timeout(30000)
+    return ctx, pg
 
 
 def settle(page, timeout: float = 20000) -> None:

@@ -4,16 +4,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Server, open_nav, settle
+from tests.e2e.conftest import demo_server, open_nav, settle
 
 PAGES = ["Übersicht", "Karte", "Sozialräume", "Entwicklung", "Leistungen", "Ressourcen", "Datenqualität"]
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("e2e_demo"), seed_demo=True)
-    yield srv
-    srv.stop()
 
 
 def no_exception(page):

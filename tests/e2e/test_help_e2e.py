@@ -9,14 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Server, open_nav, settle
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("e2e_hilfe"), seed_demo=True)
-    yield srv
-    srv.stop()
+from tests.e2e.conftest import demo_server, open_nav, settle
 
 
 def shot(page, name: str, locator=None) -> None:

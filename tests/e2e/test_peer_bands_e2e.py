@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import open_nav, settle
+from tests.e2e.conftest import new_page, open_nav, settle
 from tests.e2e.test_accounts_e2e import login
 from tests.pages.test_peer_bands_pages import LANDKREISE, NAMES, STAEDTE, builder
 from tests.programme_factories import PW, coordinator, office
@@ -30,20 +30,13 @@ def world(server):
     return server
 
 
-def context(browser, height=1800):
-    ctx = browser.new_context(viewport={"width": 1400, "height": height}, locale="de-DE")
-    page = ctx.new_page()
-    page.set_default_timeout(30000)
-    return ctx, page
-
-
 def test_coordinator_sees_group_bands_and_tenant_its_own_band(world, browser, tmp_path):
     base = world.url
     shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     contexts = []
     try:
-        ctx, kora = context(browser)
+        ctx, kora = new_page(browser, 1800)
         contexts.append(ctx)
         kora.goto(base)  # the first run of the server registers the navigation
         settle(kora)
@@ -64,7 +57,7 @@ def test_coordinator_sees_group_bands_and_tenant_its_own_band(world, browser, tm
         kora.wait_for_timeout(1500)
         kora.screenshot(path=str(shots / "vergleich_baender.png"), full_page=True)
 
-        ctx, lara = context(browser)
+        ctx, lara = new_page(browser, 1800)
         contexts.append(ctx)
         login(lara, base, "lara", PW)
         expect(lara.get_by_text("Angemeldet als")).to_be_visible()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import open_nav, settle
+from tests.e2e.conftest import new_page, open_nav, settle
 from tests.e2e.test_accounts_e2e import login
 from tests.programme_factories import PW, coordinator, office, office_a, office_b
 
@@ -34,13 +34,6 @@ def world(server):
     return server
 
 
-def context(browser, height=1000):
-    ctx = browser.new_context(viewport={"width": 1400, "height": height}, locale="de-DE")
-    page = ctx.new_page()
-    page.set_default_timeout(30000)
-    return ctx, page
-
-
 def metric(page, label: str):
     return page.locator('[data-testid="stMetric"]').filter(has_text=label).locator('[data-testid="stMetricValue"]')
 
@@ -53,7 +46,7 @@ def test_members_coordinator_and_workshop_guest_at_once(world, browser, tmp_path
     try:
         pages = {}
         for who in ("arne", "bert", "kora", "anna", "gast"):
-            ctx, page = context(browser, 1800 if who in ("kora", "gast") else 1000)
+            ctx, page = new_page(browser, 1800 if who in ("kora", "gast") else 1000)
             contexts.append(ctx)
             pages[who] = page
         pages["gast"].goto(base)  # the first run of the server registers the navigation

@@ -7,17 +7,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Server, open_nav, settle
+from tests.e2e.conftest import demo_server, open_nav, settle
 
 SHOTS = Path("/tmp/sk")
 ERROR_TEXTS = ("Traceback", "Exception", "Error:", "Fehler beim Ausführen")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("e2e_waechteramt"), seed_demo=True)
-    yield srv
-    srv.stop()
 
 
 def assert_no_exception(page) -> None:
@@ -80,12 +73,12 @@ def shoot(page, name: str) -> None:
 
 
 @pytest.mark.parametrize("width,height,suffix", [(1400, 1000, ""), (1280, 720, "_1280")])
-def test_waechteramt_pages_in_demo(server, browser, width, height, suffix):
+def test_waechteramt_pages_in_demo(demo_server, browser, width, height, suffix):
     ctx = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")
     page = ctx.new_page()
     page.set_default_timeout(30000)
     try:
-        open_demo(page, server.url)
+        open_demo(page, demo_server.url)
 
         goto(page, "Gefährdungseinschätzungen")
         main = page.locator('[data-testid="stMain"]')

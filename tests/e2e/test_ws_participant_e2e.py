@@ -9,19 +9,12 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import demo_server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.e2e
 sys.path.insert(0, str(ROOT / "bench"))
 
 import ws_clients  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("e2e_ws"), seed_demo=True)
-    yield srv
-    srv.stop()
 
 
 def test_websocket_participant_walks_the_workshop_steps(demo_server):
