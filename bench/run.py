@@ -527,8 +527,8 @@ def render_md(res: dict, notes: list[str]) -> str:
                   "Jeder Lauf in einem eigenen Kindprozess (frische SQLite-Datenbank, Mandant mit 30 Sozialräumen "
                   "vorab angelegt, nicht gemessen). Gemessen: Datei lesen, prüfen, Kennnummern hashen, als Version "
                   "speichern (`import_file`, wie `manage.py import`), dann `load_dataset` (Zuordnung zu Sozialräumen, "
-                  "Tabelle `hze` je Jahr × Sozialraum × Hilfeart). Spitzen-Speicher = ru_maxrss des Kindprozesses "
-                  "(inklusive Python, pandas usw., ca. 0,2 GB). DuckDB: dieselbe Aggregation (begonnen, beendet, "
+                  "Tabelle `hze` je Jahr × Sozialraum × Hilfeart). Spitzen-Speicher = VmHWM des Kindprozesses "
+                  "(sein eigener Höchststand, inklusive Python, pandas usw., ca. 0,2 GB). DuckDB: dieselbe Aggregation (begonnen, beendet, "
                   "andauernd, junge Menschen je Jahr × Sozialraum × Hilfeart) auf derselben CSV, direkt nach jedem "
                   "Lauf; das Verhältnis ist der Median der Verhältnisse je Wiederholung.", "",
                   "| Datei | Zeilen | Wdh. | gesamt | davon Import | davon Ableiten | CPU | Zeilen/s | Spitzen-RSS | "
@@ -592,7 +592,7 @@ def render_md(res: dict, notes: list[str]) -> str:
     if b:
         lines += _render_browsers(b)
     if res.get("explanations"):
-        lines += ["## Ziele, die nicht erreicht sind: warum, und was helfen würde", ""]
+        lines += ["## Ziele, die nicht erreicht sind oder knapp halten: warum, und was helfen würde", ""]
         lines += [f"- {e}" for e in res["explanations"]] + [""]
     return "\n".join(lines)
 

@@ -105,12 +105,15 @@ def numeric_columns(frame: pd.DataFrame, columns_de: Mapping[str, str] | None = 
 
 def render_table(frame: pd.DataFrame, *, columns_de: Mapping[str, str] | None = None,
                  decimals: int | Mapping[str, int] | None = None, zero_dash: bool = False,
-                 caption: str | None = None, key: str | None = None, height="auto") -> None:
-    """A German-formatted table with its footnotes below ("." = geheim zu halten ...)."""
+                 caption: str | None = None, key: str | None = None, height="auto",
+                 wide: Sequence[str] = ()) -> None:
+    """A German-formatted table with its footnotes below ("." = geheim zu halten ...); `wide` names (shown) text
+    columns that get the large width, so long texts are not cut."""
     import streamlit as st
 
     table, notes = format_table(frame, columns_de=columns_de, decimals=decimals, zero_dash=zero_dash)
     config = {c: st.column_config.TextColumn(c, alignment="right") for c in numeric_columns(frame, columns_de)}
+    config.update({c: st.column_config.TextColumn(c, width="large") for c in wide if c in table.columns})
     st.dataframe(table, hide_index=True, column_config=config, key=key, height=height)
     for n in ([caption] if caption else []) + notes:
         st.caption(md_escape(n))

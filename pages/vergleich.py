@@ -61,7 +61,7 @@ this = this.assign(gruppe=peer_groups.group_column(this.rename(columns={"sozialr
 table = this.sort_values("wert", ascending=False, na_position="last", kind="stable")[
     ["sozialraum", "gruppe", "wert", "zaehler", "nenner", "einheit", "unterdrueckt"]].rename(
     columns={"sozialraum": "Jugendamt", "gruppe": "Vergleichsgruppe"})
-render_table(table, key="cmp_table")
+render_table(table, key="cmp_table", wide=["Vergleichsgruppe"])
 
 st.subheader("Verteilung in den Vergleichsgruppen")
 ui.render_group_bands(frame, groups, indicator, year, source)
