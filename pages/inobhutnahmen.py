@@ -45,8 +45,9 @@ fig = trend_chart(shares, "Anteil an allen Inobhutnahmen", "%", series="reihe", 
                                     sorted(set(shares["jahr"].dropna())), GESAMT_NAME))
 render_chart(fig, filename="inobhutnahmen_anteile", key="shares42", table=vw.series_table(shares),
              indicator=list(vw.SHARES_42))
-st.caption("Der Abstand zwischen den beiden Linien links sind die vorläufigen Inobhutnahmen nach unbegleiteter "
-           "Einreise (§ 42a). Kurz = innerhalb von 2 Wochen beendet; Anteile bezogen auf alle Inobhutnahmen.")
+st.caption("Der Abstand zwischen den beiden Linien im oberen Diagramm entspricht den vorläufigen Inobhutnahmen nach "
+           "unbegleiteter Einreise (§ 42a). Kurz = innerhalb von 2 Wochen beendet; Anteile bezogen auf alle "
+           "Inobhutnahmen.")
 
 
 # --- Sozialraum comparison and map ----------------------------------------------------------------------
