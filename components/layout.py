@@ -23,8 +23,26 @@ div[data-testid="stElementContainer"]:has(iframe[title^="extra_streamlit_compone
 """
 
 
+# Streamlit's file uploader brings English texts of its own ("Upload", "200MB per file • XLSX, …") that no option
+# changes: drawn in German instead (the original text stays in the page for screen readers' sake, at size 0)
+_UPLOADER_CSS = """
+<style>
+section[data-testid="stFileUploaderDropzone"] button p {{ font-size: 0; }}
+section[data-testid="stFileUploaderDropzone"] button p::after {{ content: "Datei wählen"; font-size: 0.875rem; }}
+div[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+div[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "oder hierher ziehen – bis {mb} MB je Datei"; font-size: 0.875rem; }}
+</style>
+"""
+
+
 def apply_style() -> None:
     st.markdown(_CSS, unsafe_allow_html=True)
+
+
+def apply_uploader_style() -> None:
+    """German texts on the file uploader (pages with an uploader call this)."""
+    st.markdown(_UPLOADER_CSS.format(mb=st.get_option("server.maxUploadSize")), unsafe_allow_html=True)
 
 
 def sidebar_footer(ctx) -> None:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from components import session
 from components.data_access import masterdatei_template
+from components.layout import apply_uploader_style
 from components.text import escape_md
 from components.tables import findings_table
 from data_models import store
@@ -26,6 +27,7 @@ st.download_button("Leere Masterdatei-Vorlage herunterladen", data=masterdatei_t
                    file_name="Strategiekarte_Masterdatei_Vorlage.xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
+apply_uploader_style()
 upload = st.file_uploader("Datei auswählen", type=["xlsx", "xls", "ods", "csv", "txt", "dat", "geojson", "json", "zip"])
 if upload is not None:
     data = upload.getvalue()

@@ -24,6 +24,8 @@ def test_bad_file_shows_findings_and_stores_nothing(app_db):
     tenant, user = admin(app_db)
     at = run_app(user=user, page="pages/hochladen.py")
     assert not at.exception
+    # the uploader's own English texts are drawn in German, with the configured limit (.streamlit/config.toml)
+    assert any('"Datei wählen"' in m.value and "bis 200 MB je Datei" in m.value for m in at.markdown)
     data = (ROOT / "tests" / "fixtures" / "bad" / "md_negative_count.xlsx").read_bytes()
     at.file_uploader[0].set_value(("md_negative_count.xlsx", data, XLSX)).run()
     assert at.selectbox[0].value == "masterdatei"  # kind detected
