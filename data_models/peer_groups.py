@@ -55,9 +55,9 @@ from data_models.formatting import fmt_de
 from data_models.indicators.trends import quartile_inc
 
 METHODS = {
-    "typ_sgb2": "Gebietstyp und SGB-II-Quote (Drittel innerhalb des Gebietstyps)",
-    "sgb2": "SGB-II-Quote (Drittel über alle Jugendämter)",
-    "groesse": "Größe: Einwohner unter 21 (Drittel über alle Jugendämter)",
+    "typ_sgb2": "Gebietstyp und SGB-II-Quote (Drittel je Typ)",
+    "sgb2": "SGB-II-Quote (Drittel)",
+    "groesse": "Größe (Einwohner unter 21, Drittel)",
     "typ": "Gebietstyp",
     "alle": "alle zustimmenden Jugendämter",
 }
