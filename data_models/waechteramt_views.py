@@ -44,7 +44,7 @@ KPI_LABELS = {
     "akut_quote": "Anteil akuter Gefährdungen",
     "hilfebedarf_quote": "Verfahren mit Hilfebedarf",
     "inobhutnahmen": "Inobhutnahmen",
-    "inobhutnahmen_dichte": "Inobhutnahmen je 10.000 unter 18",
+    "inobhutnahmen_dichte": "Maßnahmen je 10.000 unter 18",
     "inobhutnahmen_ohne_uma_dichte": "ohne UMA je 10.000 unter 18",
     "anteil_io_kurz": "bis 2 Wochen beendet",
     "anteil_io_rueckkehr": "Rückkehr zu Sorgeberechtigten",
