@@ -172,11 +172,17 @@ def _pct(x: float) -> str:
     return f"{x:.1f} %".replace(".", ",")
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def summary_line(lines: list[QualityLine]) -> str:
-    """One German sentence for the dashboards' data-quality line."""
+    """One German sentence for the dashboards' data-quality line ("1 Warnung, 11 Hinweise")."""
     n_warn = sum(1 for l in lines if l.schwere == "Warnung")
     if not lines:
         return "Datenqualität: keine Auffälligkeiten."
     unassigned = [l for l in lines if "keinem Sozialraum" in l.meldung and "mehr als 10 %" in l.meldung]
-    extra = f" Mehr als 10 % nicht zuordenbare Fälle in {len(unassigned)} Jahr(en)." if unassigned else ""
-    return f"Datenqualität: {n_warn} Warnung(en), {len(lines) - n_warn} Hinweis(e).{extra} Details auf der Seite „Datenqualität“."
+    extra = (f" Mehr als 10 % nicht zuordenbare Fälle in {_count(len(unassigned), 'Jahr', 'Jahren')}."
+             if unassigned else "")
+    return (f"Datenqualität: {_count(n_warn, 'Warnung', 'Warnungen')}, "
+            f"{_count(len(lines) - n_warn, 'Hinweis', 'Hinweise')}.{extra} Details auf der Seite „Datenqualität“.")

@@ -34,7 +34,18 @@ def test_geometry_hint_and_unassigned_share_above_ten_percent():
     unassigned = [l for l in lines if "keinem Sozialraum" in l.meldung]
     assert len(unassigned) == 1 and unassigned[0].schwere == "Warnung"
     assert "2 von 11" in unassigned[0].meldung and "18,2 %" in unassigned[0].meldung
-    assert "Mehr als 10 %" in quality.summary_line(lines)
+    assert "Mehr als 10 % nicht zuordenbare Fälle in 1 Jahr." in quality.summary_line(lines)
+
+
+def test_summary_line_counts_in_proper_german():
+    def line(schwere):
+        return quality.QualityLine(schwere, "HzE", 2024, "…", "…")
+
+    assert quality.summary_line([]) == "Datenqualität: keine Auffälligkeiten."
+    assert quality.summary_line([line("Warnung"), line("Hinweis"), line("Hinweis")]).startswith(
+        "Datenqualität: 1 Warnung, 2 Hinweise.")
+    assert quality.summary_line([line("Warnung"), line("Warnung"), line("Hinweis")]).startswith(
+        "Datenqualität: 2 Warnungen, 1 Hinweis.")
 
 
 def test_outlier_more_than_three_times_the_median_of_other_years():
