@@ -122,6 +122,19 @@ def settle(page, timeout: float = 20000) -> None:
     page.wait_for_timeout(300)
 
 
+def click_nav(page, title: str, tries: int = 3) -> None:
+    """Click a sidebar link until it is the current page (`aria-current`): a click while a script run replaces the
+    navigation can be lost. For pages whose heading is not the link's title (open_nav checks the heading)."""
+    link = page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True)
+    for _ in range(tries):
+        settle(page)
+        link.click()
+        settle(page)
+        if link.get_attribute("aria-current") == "page":
+            return
+    assert link.get_attribute("aria-current") == "page", f"Navigation zu {title!r} kam nicht an"
+
+
 def open_nav(page, title: str, heading: str | None = None, tries: int = 3) -> None:
     """Click a sidebar link and wait for the page's heading; a click during a running script run can be lost
     (Streamlit replaces the navigation), so it is repeated."""

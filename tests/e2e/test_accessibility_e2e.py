@@ -16,7 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import Server, click_nav
 
 PW = "sicheres-passwort-1"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -92,7 +92,7 @@ def nav_links(page) -> list[str]:
 
 
 def visit(page, name: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name, exact=True).click()
+    click_nav(page, name)
     rendered(page)
 
 

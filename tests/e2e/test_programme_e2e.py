@@ -125,9 +125,18 @@ def test_members_coordinator_and_workshop_guest_at_once(world, browser, tmp_path
         open_nav(anna, "Teilen und Workshops")
         anna.get_by_role("button", name="Widerrufen").click()
         expect(anna.get_by_text("widerrufen").first).to_be_visible()
-        gast.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Karte", exact=True).click()
-        settle(gast)
-        expect(gast.get_by_text("Dieser Workshop-Link wurde widerrufen")).to_be_visible()
+        revoked = gast.get_by_text("Dieser Workshop-Link wurde widerrufen")
+        karte = gast.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Karte", exact=True)
+        for _ in range(3):  # a click during a running script run can be lost; after the message the link is gone
+            if karte.count():
+                karte.click()
+            settle(gast)
+            try:
+                expect(revoked).to_be_visible(timeout=10_000)
+                break
+            except AssertionError:
+                continue
+        expect(revoked).to_be_visible()
         expect(gast.get_by_text("Jugendamt Astadt")).to_have_count(0)
         expect(gast.locator('[data-testid="stMetric"]')).to_have_count(0)
         gast.goto(f"{base}/?workshop={token}")
