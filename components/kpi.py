@@ -17,6 +17,7 @@ from components.theme import (
     is_missing,
     md_escape,
 )
+from data_models.waechteramt_views import short_label
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,21 @@ class KpiView:
 
 
 def kpi_view(k: Kpi) -> KpiView:
-    """The texts of a tile in German: value with unit ("." when suppressed, "keine Daten" when null), change as
+    """The texts of a tile in German: value with unit ("." when suppressed, "keine Daten" when null; a rate's
+    unit "je …" stands in the label: "Eckwert HzE (ohne EB) 2023, je 1.000 unter 21" / "31,4"), change as
     "+5,2 %" or "-3,0 Prozentpunkte", description "gegenüber 2022"."""
     dec = decimals_for(k.unit) if k.decimals is None else k.decimals
     kind = k.change_kind or ("pp" if k.unit == "%" else "%")
-    label = md_escape(k.label)
+    # a rate's unit ("je 1.000 unter 21") goes into the label, the value stays a short number that fits a tile
+    rate = bool(k.unit) and k.unit.startswith("je ")
+    label = md_escape(short_label(k.label, k.unit) if rate else k.label)
     if k.where:
         label = f"{label} – {md_escape(k.where)}"
     if k.year is not None:
         label = f"{label} {int(k.year)}"
-    value = fmt_value(k.value, dec, suppressed=k.suppressed, unit=k.unit)
+    if rate:
+        label = f"{label}, {md_escape(k.unit)}"
+    value = fmt_value(k.value, dec, suppressed=k.suppressed, unit=None if rate else k.unit)
     delta = None if k.suppressed or is_missing(k.change) else fmt_change(k.change, kind)
     help_text = k.help
     if k.indicator:  # the popover holds the full explanation: the tooltip stays short

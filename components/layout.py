@@ -9,13 +9,19 @@ from data_models.accounts import ROLE_LABELS
 # static CSS only (no user text): a little more air for projectors, a visible keyboard focus (WCAG 2.4.7), and
 # captions dark enough on the grey sidebar (Streamlit draws them at 60 % opacity: 4,42:1 there, below WCAG's 4,5:1;
 # at 75 % 7,3:1 – tests/components/test_contrast.py computes it from this CSS and .streamlit/config.toml); the
-# cookie component (an invisible iframe of height 0, components/session.py) takes no room in the page
+# cookie component (an invisible iframe of height 0, components/session.py) takes no room in the page; KPI tile
+# labels and the "gegenüber …" line wrap instead of ending in "…" (four tiles in a row at 1280 px)
 CAPTION_OPACITY = 0.75
 FOCUS_COLOR = "#0b5394"
 _CSS = f"""
 <style>
 :focus-visible {{ outline: 3px solid {FOCUS_COLOR} !important; outline-offset: 2px; }}
 div[data-testid="stMetricValue"] {{ font-size: 1.9rem; }}
+label[data-testid="stMetricLabel"] {{ min-height: 2.6em; align-items: flex-start; }}
+label[data-testid="stMetricLabel"] div, label[data-testid="stMetricLabel"] p,
+div[data-testid="stMetricDeltaDescription"] div, div[data-testid="stMetricDeltaDescription"] p {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
+div:has(> div[data-testid="stMetricDelta"]) {{ flex-wrap: wrap; row-gap: 0.2rem; }}
 div[data-testid="stCaptionContainer"] {{ opacity: {CAPTION_OPACITY}; }}
 div[data-testid="stElementContainer"]:has(iframe[title^="extra_streamlit_components.CookieManager"]) {{
   display: none; }}

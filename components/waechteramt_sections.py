@@ -22,7 +22,7 @@ def kpi_section(pg: dashboard.Page, year: int, indicators: Sequence[str], compar
                 filename: str, explanation: str) -> None:
     """KPI tiles of the whole municipality for `year`, the download of all the page's indicators, the explanation."""
     st.subheader(f"Kennzahlen {year} für die ganze Kommune")
-    kpis = [Kpi(label=vw.KPI_LABELS[f.indicator], value=f.value, unit=vw.kpi_unit(f.indicator), year=year,
+    kpis = [Kpi(label=vw.KPI_LABELS[f.indicator], value=f.value, unit=dashboard.unit(f.indicator), year=year,
                 change=f.change, change_kind=f.change_kind, history=f.history, indicator=f.indicator,
                 suppressed=f.suppressed, decimals=0 if dashboard.unit(f.indicator) in COUNT_UNITS else 1)
             for f in vw.kpi_facts(pg.ind, indicators, year)]

@@ -51,12 +51,6 @@ KPI_LABELS = {
 }
 
 
-def kpi_unit(indicator: str) -> str | None:
-    """The unit a tile writes after its value: None for rates "je …" (their tile label names the unit)."""
-    unit = CATALOGUE[indicator].unit
-    return None if unit.startswith("je ") and unit in KPI_LABELS.get(indicator, "") else unit
-
-
 # --- German texts (for a Jugendhilfeausschuss) --------------------------------------------------------
 ERKLAERUNG_8A = """\
 **Was hier gezählt wird**

@@ -42,7 +42,8 @@ def _app():
 def test_render_helpers_run():
     at = AppTest.from_function(_app).run(timeout=30)
     assert not at.exception, at.exception
-    assert [m.value for m in at.metric] == ["31,4 je 1.000 unter 21", "30,0 %", "."]
+    assert [m.value for m in at.metric] == ["31,4", "30,0 %", "."]  # a rate's unit stands in the label
+    assert at.metric[0].label.replace("\\", "") == "Eckwert HzE (ohne EB) 2023, je 1.000 unter 21"
     assert [m.delta for m in at.metric][:2] == ["+5,2 %", "-1,5 Prozentpunkte"]
     assert any("geheim zu halten" in c.value for c in at.caption)
     assert any("… und 10 weitere Meldungen" in c.value for c in at.caption)

@@ -174,11 +174,9 @@ def test_share_sentence():
     assert "geheim zu halten" in vw.share_sentence(frame(None, None, None, True), 2024)
 
 
-def test_short_label_and_kpi_unit():
+def test_short_label_and_kpi_labels():
     assert vw.short_label("Inobhutnahmen je 10.000 unter 18", "je 10.000 unter 18") == "Inobhutnahmen"
     assert vw.short_label("Anteil akuter Gefährdungen", "%") == "Anteil akuter Gefährdungen"
-    assert vw.kpi_unit("verfahren_8a_dichte") is None  # the tile label names the unit
-    assert vw.kpi_unit("verfahren_8a") == "Verfahren" and vw.kpi_unit("kwg_quote") == "%"
     for key in (*vw.KPI_8A, *vw.KPI_42):
         assert key in vw.KPI_LABELS
 
