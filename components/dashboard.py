@@ -10,9 +10,9 @@ from components import data_access, filters, session
 from components.empty_state import render_empty_state
 from components.text import escape_md
 from data_models.indicators.catalogue import CATALOGUE
+from data_models.indicators.catalogue import short_label as short_label_of
 from data_models.memo import memoize
 from data_models.schema import GESAMT, OHNE, Dataset
-from data_models.waechteramt_views import short_label as short_label_of
 
 
 @dataclass

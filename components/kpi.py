@@ -17,7 +17,7 @@ from components.theme import (
     is_missing,
     md_escape,
 )
-from data_models.waechteramt_views import short_label
+from data_models.indicators.catalogue import short_label
 
 
 @dataclass(frozen=True)

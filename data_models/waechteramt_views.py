@@ -212,14 +212,6 @@ def series_table(series: pd.DataFrame) -> pd.DataFrame:
     return t[["jahr", "Kennzahl", "wert", "zaehler", "nenner", "einheit", "unterdrueckt"]]
 
 
-def short_label(label: str, unit: str | None) -> str:
-    """The label without a trailing unit it already names ("Inobhutnahmen je 10.000 unter 18" with unit
-    "je 10.000 unter 18" -> "Inobhutnahmen"), so titles and axes that add the unit do not repeat it."""
-    if unit and label.endswith(" " + unit) and len(label) > len(unit) + 1:
-        return label[: -len(unit) - 1]
-    return label
-
-
 @memoize()
 def compare_table(ind: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:
     """The Sozialräume (and `OHNE`, last) of one indicator and year, with `GESAMT` first: the table beside the

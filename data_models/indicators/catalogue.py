@@ -469,6 +469,14 @@ CATALOGUE: dict[str, Indicator] = {ind.id: ind for ind in _LIST}
 IDS: tuple[str, ...] = tuple(sorted(CATALOGUE))  # sorted by id, the output order within a row group
 
 
+def short_label(label: str, unit: str | None) -> str:
+    """The label without a trailing unit it already names ("Inobhutnahmen je 10.000 unter 18" with unit
+    "je 10.000 unter 18" -> "Inobhutnahmen"), so titles and axes that add the unit do not repeat it."""
+    if unit and label.endswith(" " + unit) and len(label) > len(unit) + 1:
+        return label[: -len(unit) - 1]
+    return label
+
+
 def get(indicator_id: str) -> Indicator:
     """The catalogue entry; raises KeyError with a German message for an unknown id."""
     try:

@@ -114,3 +114,12 @@ def test_suppression_facts_of_rates():
     assert CATALOGUE["dauer_beendet"].zaehler_q is None  # months are not a count
     for ind in CATALOGUE.values():
         assert re.fullmatch(r"[a-z0-9_]+", ind.id)
+
+
+def test_short_label_drops_a_trailing_unit():
+    from data_models.indicators.catalogue import short_label
+
+    assert short_label("Inobhutnahmen je 10.000 unter 18", "je 10.000 unter 18") == "Inobhutnahmen"
+    assert short_label("Anteil akuter Gefährdungen", "%") == "Anteil akuter Gefährdungen"
+    assert short_label("je 10.000 unter 18", "je 10.000 unter 18") == "je 10.000 unter 18"  # nothing left: keep
+

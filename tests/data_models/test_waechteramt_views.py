@@ -174,9 +174,7 @@ def test_share_sentence():
     assert "geheim zu halten" in vw.share_sentence(frame(None, None, None, True), 2024)
 
 
-def test_short_label_and_kpi_labels():
-    assert vw.short_label("Inobhutnahmen je 10.000 unter 18", "je 10.000 unter 18") == "Inobhutnahmen"
-    assert vw.short_label("Anteil akuter Gefährdungen", "%") == "Anteil akuter Gefährdungen"
+def test_kpi_labels():
     for key in (*vw.KPI_8A, *vw.KPI_42):
         assert key in vw.KPI_LABELS
 

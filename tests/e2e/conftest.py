@@ -104,6 +104,13 @@ def page(browser):
     ctx.close()
 
 
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where a test writes its screenshots: $E2E_SCREENSHOTS (to look at them), else the test's tmp_path."""
+    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
+
+
 def new_page(browser, height: int = 1000):
     """A fresh browser context (own cookies) at desktop width; returns (context, page)."""
     ctx = browser.new_context(viewport={"width": 1400, "height": height}, locale="de-DE")

@@ -5,14 +5,11 @@ and maximum), and a consenting office in a group of five sees its value against 
 the folder named by E2E_SCREENSHOTS."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import new_page, open_nav, settle
-from tests.e2e.test_accounts_e2e import login
+from tests.e2e.conftest import login, new_page, open_nav, screenshot_dir, settle
 from tests.pages.test_peer_bands_pages import LANDKREISE, NAMES, STAEDTE, builder
 from tests.programme_factories import PW, coordinator, office
 
@@ -32,8 +29,7 @@ def world(server):
 
 def test_coordinator_sees_group_bands_and_tenant_its_own_band(world, browser, tmp_path):
     base = world.url
-    shots = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshot_dir(tmp_path)
     contexts = []
     try:
         ctx, kora = new_page(browser, 1800)

@@ -7,15 +7,12 @@ Screenshots of the board, the comparison and the workshop view go to the test's 
 named by E2E_SCREENSHOTS."""
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import new_page, open_nav, settle
-from tests.e2e.test_accounts_e2e import login
+from tests.e2e.conftest import login, new_page, open_nav, screenshot_dir, settle
 from tests.programme_factories import PW, coordinator, office, office_a, office_b
 
 
@@ -40,8 +37,7 @@ def metric(page, label: str):
 
 def test_members_coordinator_and_workshop_guest_at_once(world, browser, tmp_path):
     base = world.url
-    SHOTS = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    SHOTS = screenshot_dir(tmp_path)
     contexts = []
     try:
         pages = {}
